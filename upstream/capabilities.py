@@ -1,0 +1,417 @@
+"""Pre-flight validation of image options, token estimates and UI choices.
+
+validate_options() refuses a bad combination before any network call, with a message a
+person can act on; allowed_choices() gives the browser's options panel the same facts.
+The model table itself lives in upstream.model_specs and is re-exported here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any, Final
+
+from upstream.errors import InvalidRequest
+from upstream.model_specs import (
+    ACTIONS,
+    BACKGROUNDS,
+    GPT_IMAGE_2_SIZE_RULES,
+    MAX_PARTIAL_IMAGES,
+    MODE_LABELS,
+    MODELS,
+    MODERATIONS,
+    MODES,
+    OPTION_NAMES,
+    SIZE_PATTERN,
+    ImageModelSpec,
+    Mode,
+    SizeRules,
+    get_model,
+)
+from upstream.profiles import ProviderProfile
+
+__all__ = [
+    "GPT_IMAGE_2_SIZE_RULES",
+    "MODELS",
+    "MODES",
+    "OPTION_NAMES",
+    "ImageModelSpec",
+    "Mode",
+    "SizeRules",
+    "allowed_choices",
+    "estimate_output_tokens",
+    "get_model",
+    "validate_options",
+]
+
+# ---------------------------------------------------------------------------------------
+# Validation
+
+
+def validate_options(
+    *,
+    model: str,
+    mode: str,
+    options: Mapping[str, Any],
+    profile: ProviderProfile,
+    prompt: str = "",
+    image_count: int = 0,
+    has_mask: bool = False,
+) -> dict[str, Any]:
+    """Normalized options for `model` in `mode`, or InvalidRequest(message, param=field).
+
+    image_count is the number of input images the request will carry (for Responses,
+    including a resent earlier image). `n` is kept for the Responses mode too: the tool
+    has no `n`, so the engine turns it into a prompt request or parallel calls.
+    """
+    spec = get_model(model)
+    _check_mode(spec, mode)
+    normalized = _normalize(options)
+    for name, value in normalized.items():
+        normalized[name] = _OPTION_CHECKS[name](spec, mode, profile, value)
+    _check_format_combinations(normalized)
+    _check_prompt(spec, mode, prompt)
+    _check_inputs(spec, mode, image_count, has_mask)
+    return normalized
+
+
+def _check_mode(spec: ImageModelSpec, mode: str) -> None:
+    if mode not in MODES:
+        raise InvalidRequest(
+            f"Unknown mode {mode!r}; expected one of: {', '.join(MODES)}.", param="mode"
+        )
+    if mode not in spec.modes:
+        if mode == "variation":
+            message = f"Only dall-e-2 can make variations; {spec.name} cannot."
+        else:
+            can = ", ".join(MODE_LABELS[m] for m in spec.modes)
+            message = f"{spec.name} cannot {MODE_LABELS[mode]}; it can {can}."
+        raise InvalidRequest(message, param="model")
+
+
+def _normalize(options: Mapping[str, Any]) -> dict[str, Any]:
+    normalized: dict[str, Any] = {}
+    for name, value in options.items():
+        # Form posts send "" for an untouched field: same as not set.
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if name == "response_format":
+            raise InvalidRequest(
+                "response_format is chosen by Studio (images are always fetched as "
+                "base64); leave it out.",
+                param=name,
+            )
+        if name not in OPTION_NAMES:
+            raise InvalidRequest(
+                f"Unknown option {name!r}; known options: {', '.join(OPTION_NAMES)}.",
+                param=name,
+            )
+        normalized[name] = value.strip().lower() if isinstance(value, str) else value
+    return normalized
+
+
+def _as_int(name: str, value: Any, low: int, high: int) -> int:
+    # bool is an int subclass, but True as a count is a bug upstream of us.
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidRequest(f"{name} must be a whole number.", param=name)
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidRequest(f"{name} must be a whole number, not {value!r}.", param=name) from None
+    if not low <= number <= high:
+        raise InvalidRequest(f"{name} must be between {low} and {high}; got {number}.", param=name)
+    return number
+
+
+def _enum(name: str, value: Any, allowed: tuple[str, ...], model: str) -> str:
+    if value not in allowed:
+        raise InvalidRequest(
+            f"{value!r} is not a valid {name} for {model}; choose one of: {', '.join(allowed)}.",
+            param=name,
+        )
+    return value
+
+
+def _not_supported(name: str, spec: ImageModelSpec, why: str = "") -> InvalidRequest:
+    return InvalidRequest(f"{spec.name} does not support {name}{why}.", param=name)
+
+
+def _check_size(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
+    # Accept a multiplication sign between the edges, as people type it.
+    size = str(value).replace("\u00d7", "x").replace(" ", "")
+    if size in spec.sizes:
+        return size
+    match = SIZE_PATTERN.match(size)
+    if spec.size_rules is not None and match:
+        broken = spec.size_rules.broken_rules(int(match[1]), int(match[2]))
+        if not broken:
+            return f"{int(match[1])}x{int(match[2])}"
+        raise InvalidRequest(
+            f"{size} does not fit {spec.name}'s size rules: {'; '.join(broken)}.",
+            param="size",
+        )
+    hint = " or any WxH within its size rules" if spec.size_rules else ""
+    raise InvalidRequest(
+        f"{spec.name} cannot make {size} images; its sizes are {', '.join(spec.sizes)}{hint}.",
+        param="size",
+    )
+
+
+def _check_quality(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
+    return _enum("quality", value, spec.qualities, spec.name)
+
+
+def _check_output_format(
+    spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any
+) -> str:
+    fmt = "jpeg" if value == "jpg" else value
+    return _enum("output_format", fmt, spec.output_formats, spec.name)
+
+
+def _check_compression(
+    spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any
+) -> int:
+    if not spec.supports_compression:
+        raise _not_supported("output_compression", spec, " (it only makes PNG)")
+    return _as_int("output_compression", value, 0, 100)
+
+
+def _check_background(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
+    if not spec.is_gpt_image:
+        raise _not_supported("background", spec)
+    background = _enum("background", value, BACKGROUNDS, spec.name)
+    if background == "transparent" and not spec.supports_transparency:
+        raise InvalidRequest(
+            f"{spec.name} cannot make a transparent background.", param="background"
+        )
+    return background
+
+
+def _check_moderation(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
+    if not spec.is_gpt_image:
+        raise _not_supported("moderation", spec)
+    return _enum("moderation", value, MODERATIONS, spec.name)
+
+
+def _check_input_fidelity(
+    spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any
+) -> str:
+    if spec.name in profile.rejects_input_fidelity_models:
+        raise InvalidRequest(
+            f"The {profile.name} provider rejects input_fidelity for {spec.name} (it always "
+            "reads input images at high fidelity); leave it out.",
+            param="input_fidelity",
+        )
+    if not spec.input_fidelities:
+        raise _not_supported("input_fidelity", spec)
+    if mode == "generate":
+        raise InvalidRequest(
+            "input_fidelity only applies when there are input images (edit or the Responses tool).",
+            param="input_fidelity",
+        )
+    if value not in spec.input_fidelities and spec.input_fidelities == ("high",):
+        raise InvalidRequest(
+            f"{spec.name} always reads input images at high fidelity; "
+            "input_fidelity can only be 'high'.",
+            param="input_fidelity",
+        )
+    return _enum("input_fidelity", value, spec.input_fidelities, spec.name)
+
+
+def _check_partial_images(
+    spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any
+) -> int:
+    if not spec.supports_streaming:
+        raise _not_supported("partial_images", spec, " (only GPT image models stream)")
+    return _as_int("partial_images", value, 0, MAX_PARTIAL_IMAGES)
+
+
+def _check_n(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> int:
+    if spec.max_n == 1:
+        n = _as_int("n", value, 1, 10)
+        if n != 1:
+            raise InvalidRequest(
+                f"{spec.name} makes one image per request; n must be 1.", param="n"
+            )
+        return n
+    return _as_int("n", value, 1, spec.max_n)
+
+
+def _check_style(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
+    if not spec.styles:
+        raise _not_supported("style", spec, " (style is a dall-e-3 option)")
+    return _enum("style", value, spec.styles, spec.name)
+
+
+def _check_action(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
+    if mode != "responses":
+        raise InvalidRequest(
+            "action only applies to the Responses image tool; the Images "
+            "API picks the endpoint instead.",
+            param="action",
+        )
+    return _enum("action", value, ACTIONS, spec.name)
+
+
+_OPTION_CHECKS: Final = {
+    "size": _check_size,
+    "quality": _check_quality,
+    "output_format": _check_output_format,
+    "output_compression": _check_compression,
+    "background": _check_background,
+    "moderation": _check_moderation,
+    "input_fidelity": _check_input_fidelity,
+    "partial_images": _check_partial_images,
+    "n": _check_n,
+    "style": _check_style,
+    "action": _check_action,
+}
+
+
+def _check_format_combinations(options: Mapping[str, Any]) -> None:
+    fmt = options.get("output_format", "png")
+    if options.get("background") == "transparent" and fmt == "jpeg":
+        raise InvalidRequest(
+            "A transparent background needs PNG or WebP output; JPEG has no transparency.",
+            param="background",
+        )
+    if "output_compression" in options and fmt == "png":
+        raise InvalidRequest(
+            "output_compression only applies to JPEG or WebP output; PNG is lossless. "
+            "Choose jpeg or webp, or leave compression out.",
+            param="output_compression",
+        )
+
+
+def _check_prompt(spec: ImageModelSpec, mode: str, prompt: str) -> None:
+    text = prompt.strip()
+    if mode == "variation":
+        if text:
+            raise InvalidRequest(
+                "Variations take no prompt: dall-e-2 varies the image alone.", param="prompt"
+            )
+        return
+    if not text:
+        raise InvalidRequest("Please describe the image: a prompt is required.", param="prompt")
+    # Checked in the Responses mode too: the text model hands the prompt on to the image
+    # model, which has the same limit.
+    if len(prompt) > spec.max_prompt_chars:
+        raise InvalidRequest(
+            f"The prompt is {len(prompt):,} characters long; {spec.name} accepts at most "
+            f"{spec.max_prompt_chars:,}.",
+            param="prompt",
+        )
+
+
+def _check_inputs(spec: ImageModelSpec, mode: str, image_count: int, has_mask: bool) -> None:
+    if mode == "generate" and image_count:
+        raise InvalidRequest("Generating takes no input images; edit them instead.", param="image")
+    if mode in ("edit", "variation") and image_count < 1:
+        raise InvalidRequest(f"To {MODE_LABELS[mode]}, add an image.", param="image")
+    limit = 1 if mode == "variation" else spec.max_input_images
+    if image_count > limit:
+        raise InvalidRequest(
+            f"{spec.name} takes at most {limit} input image{'s' if limit != 1 else ''} "
+            f"here; got {image_count}.",
+            param="image",
+        )
+    if has_mask:
+        if not spec.supports_mask or mode == "variation":
+            raise InvalidRequest(
+                f"{spec.name} cannot use a mask to {MODE_LABELS[mode]}.", param="mask"
+            )
+        if mode == "generate":
+            raise InvalidRequest(
+                "A mask marks what to change in an image; edit an image to use one.", param="mask"
+            )
+
+
+# ---------------------------------------------------------------------------------------
+# Token estimate (gpt-image-1 output tokens, S0/S1/S2)
+
+OUTPUT_TOKENS: Final = {
+    "low": {"1024x1024": 272, "1024x1536": 408, "1536x1024": 400},
+    "medium": {"1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1568},
+    "high": {"1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6208},
+}
+PARTIAL_IMAGE_TOKENS: Final = 100
+
+
+def estimate_output_tokens(
+    *, model: str, size: str | None, quality: str | None, partial_images: int = 0
+) -> int:
+    """Image output tokens for one image; DALL·E bills per image, so 0."""
+    spec = get_model(model)
+    if not spec.is_gpt_image:
+        return 0
+    # Observed traffic shows "auto" resolving to high, so estimate on the safe side.
+    table = OUTPUT_TOKENS.get((quality or "auto").lower(), OUTPUT_TOKENS["high"])
+    width, height = _parse_size(size)
+    key = f"{width}x{height}"
+    if key in table:
+        base = table[key]
+    else:
+        nearest = min(table, key=lambda s: _aspect_distance(s, width, height))
+        nearest_w, nearest_h = _parse_size(nearest)
+        base = round(table[nearest] * (width * height) / (nearest_w * nearest_h))
+    return base + PARTIAL_IMAGE_TOKENS * partial_images
+
+
+def _parse_size(size: str | None) -> tuple[int, int]:
+    if not size or size == "auto":
+        return 1024, 1024
+    match = SIZE_PATTERN.match(size.strip().lower())
+    if not match or not int(match[1]) or not int(match[2]):
+        raise InvalidRequest(f"{size!r} is not a size like 1024x1024.", param="size")
+    return int(match[1]), int(match[2])
+
+
+def _aspect_distance(table_size: str, width: int, height: int) -> float:
+    table_w, table_h = _parse_size(table_size)
+    return abs(math.log((table_w / table_h) / (width / height)))
+
+
+# ---------------------------------------------------------------------------------------
+# What a UI may offer
+
+
+def allowed_choices(model: str, profile: ProviderProfile) -> dict[str, Any]:
+    """The options panel's facts for `model` under `profile`, as JSON-able data."""
+    spec = get_model(model)
+    fidelities = (
+        [] if spec.name in profile.rejects_input_fidelity_models else list(spec.input_fidelities)
+    )
+    rules = spec.size_rules
+    return {
+        "model": spec.name,
+        "known": spec.known,
+        "note": spec.note,
+        "modes": list(spec.modes),
+        "sizes": list(spec.sizes),
+        "supports_custom_size": rules is not None,
+        "size_rules": None if rules is None else asdict(rules),
+        "qualities": list(spec.qualities),
+        "output_formats": list(spec.output_formats),
+        "supports_compression": spec.supports_compression,
+        "backgrounds": _backgrounds(spec),
+        "supports_transparency": spec.supports_transparency,
+        "moderations": list(MODERATIONS) if spec.is_gpt_image else [],
+        "input_fidelities": fidelities,
+        "supports_input_fidelity": bool(fidelities),
+        "styles": list(spec.styles),
+        "max_n": spec.max_n,
+        # Without provider-side n the engine makes one call per image.
+        "n_via_parallel_calls": not profile.supports_n,
+        "max_prompt_chars": spec.max_prompt_chars,
+        "max_input_images": spec.max_input_images,
+        "supports_mask": spec.supports_mask,
+        "max_partial_images": MAX_PARTIAL_IMAGES if spec.supports_streaming else 0,
+        "actions": list(ACTIONS) if "responses" in spec.modes else [],
+    }
+
+
+def _backgrounds(spec: ImageModelSpec) -> list[str]:
+    if not spec.is_gpt_image:
+        return []
+    return [b for b in BACKGROUNDS if b != "transparent" or spec.supports_transparency]

@@ -1,0 +1,219 @@
+"""UpstreamClient: one method per OpenAI endpoint Studio uses (see openai-image-protocol.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from upstream.errors import APIConnectionError, APIStatusError, error_from_response, redact
+from upstream.retries import DEFAULT_MAX_RETRIES, RetryPolicy, Sleep, send_with_retries
+from upstream.stream import ImagesResult, ImageStream, images_result_from_body
+
+# A generation takes up to about two minutes; streams send keepalives, non-streamed
+# calls send nothing until the image is done, so the read timeout covers a whole generation.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=180.0, write=60.0, pool=10.0)
+# A provider's image URL (dall-e) is fetched without our API key and with a smaller timeout.
+URL_FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    filename: str
+    data: bytes = field(repr=False)
+    content_type: str = "image/png"
+
+    def as_part(self) -> tuple[str, bytes, str]:
+        return (self.filename, self.data, self.content_type)
+
+
+class UpstreamClient:
+    """An OpenAI-compatible client for the image endpoints.
+
+    Errors are `upstream.errors` classes; requests are retried before any body arrives
+    (`upstream.retries`). `sleep` replaces time.sleep between retries (tests).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: httpx.Timeout | float | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        self._api_key = api_key
+        self._max_retries = max_retries
+        self._sleep = sleep
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            transport=transport,
+            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+            headers={"Authorization": f"Bearer {api_key}"},
+        )
+
+    def __enter__(self) -> UpstreamClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- Responses API --------------------------------------------------------------------
+
+    def create_response(self, body: dict[str, Any]) -> dict[str, Any]:
+        """POST /responses without streaming; the response object as a dict."""
+        return self._json("POST", "/responses", json={**body, "stream": False})
+
+    def stream_response(self, body: dict[str, Any]) -> ImageStream:
+        """POST /responses with `stream: true`; sent when the stream is entered."""
+        payload = {**body, "stream": True}
+        return self._stream(lambda: self._http.build_request("POST", "/responses", json=payload))
+
+    # --- Images API -----------------------------------------------------------------------
+
+    def generate_images(self, params: dict[str, Any]) -> ImagesResult:
+        body = self._json("POST", "/images/generations", json=_without_stream(params))
+        return images_result_from_body(body, self._fetch_url)
+
+    def stream_generate_images(self, params: dict[str, Any]) -> ImageStream:
+        payload = {**params, "stream": True}
+        return self._stream(
+            lambda: self._http.build_request("POST", "/images/generations", json=payload),
+            expected_images=_image_count(params),
+        )
+
+    def edit_images(
+        self, params: dict[str, Any], images: list[InputFile], mask: InputFile | None = None
+    ) -> ImagesResult:
+        files = _edit_files(images, mask)
+        body = self._json("POST", "/images/edits", data=_form(_without_stream(params)), files=files)
+        return images_result_from_body(body, self._fetch_url)
+
+    def stream_edit_images(
+        self, params: dict[str, Any], images: list[InputFile], mask: InputFile | None = None
+    ) -> ImageStream:
+        form = _form({**params, "stream": True})
+        files = _edit_files(images, mask)
+        return self._stream(
+            lambda: self._http.build_request("POST", "/images/edits", data=form, files=files),
+            expected_images=_image_count(params),
+        )
+
+    def create_variation(self, params: dict[str, Any], image: InputFile) -> ImagesResult:
+        body = self._json(
+            "POST",
+            "/images/variations",
+            data=_form(_without_stream(params)),
+            files=[("image", image.as_part())],
+        )
+        return images_result_from_body(body, self._fetch_url)
+
+    # --- Files API ------------------------------------------------------------------------
+
+    def upload_file(self, file: InputFile, purpose: str = "vision") -> dict[str, Any]:
+        """POST /files (multipart); the file object, whose `id` can be sent as `file_id`."""
+        return self._json(
+            "POST", "/files", data={"purpose": purpose}, files=[("file", file.as_part())]
+        )
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def _policy(self, sleep: Sleep | None = None) -> RetryPolicy:
+        return RetryPolicy(self._max_retries, sleep or self._sleep or RetryPolicy().sleep)
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        response = send_with_retries(
+            lambda: self._http.request(method, path, **kwargs),
+            self._policy(),
+            secret=self._api_key,
+        )
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise APIStatusError(
+                "The image provider sent an answer that is not JSON.",
+                status=response.status_code,
+                request_id=response.headers.get("x-request-id"),
+                body=redact(response.text[:300], self._api_key),
+            ) from exc
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            # Some gateways answer 200 with an error envelope.
+            raise error_from_response(response, secret=self._api_key)
+        if not isinstance(body, dict):
+            raise APIStatusError(
+                "The image provider sent an unexpected answer.", status=response.status_code
+            )
+        return body
+
+    def _stream(
+        self, build: Callable[[], httpx.Request], *, expected_images: int | None = None
+    ) -> ImageStream:
+        def open_response(stream: ImageStream) -> httpx.Response:
+            sleep = self._sleep or stream.wait
+
+            def send() -> httpx.Response:
+                request = build()
+                request.headers["Accept"] = "text/event-stream"
+                request.headers["Cache-Control"] = "no-store"
+                request.extensions["trace"] = stream.trace
+                return self._http.send(request, stream=True)
+
+            return send_with_retries(send, self._policy(sleep), secret=self._api_key)
+
+        return ImageStream(open_response, expected_images=expected_images, secret=self._api_key)
+
+    def _fetch_url(self, url: str) -> bytes:
+        # A plain client: the provider's CDN must not receive our API key.
+        try:
+            with httpx.Client(timeout=URL_FETCH_TIMEOUT, follow_redirects=True) as http:
+                response = http.get(url)
+        except httpx.HTTPError as exc:
+            raise APIConnectionError(f"Could not download the generated image: {exc}.") from exc
+        if not response.is_success:
+            raise error_from_response(response)
+        return response.content
+
+
+def _without_stream(params: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in params.items() if key != "stream"}
+
+
+def _image_count(params: dict[str, Any]) -> int:
+    try:
+        return max(1, int(params.get("n") or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _edit_files(images: list[InputFile], mask: InputFile | None) -> list[tuple[str, Any]]:
+    # One image goes as `image`; several as repeated `image[]` parts, as the SDK sends lists.
+    name = "image" if len(images) == 1 else "image[]"
+    files: list[tuple[str, Any]] = [(name, image.as_part()) for image in images]
+    if mask is not None:
+        files.append(("mask", mask.as_part()))
+    return files
+
+
+def _form(params: dict[str, Any]) -> dict[str, Any]:
+    """Multipart form values: strings, booleans as "true"/"false", nested values as JSON."""
+    form: dict[str, Any] = {}
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            form[key] = "true" if value else "false"
+        elif isinstance(value, dict):
+            form[key] = json.dumps(value)
+        elif isinstance(value, list | tuple):
+            form[key] = [str(item) for item in value]
+        else:
+            form[key] = str(value)
+    return form

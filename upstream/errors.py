@@ -1,0 +1,290 @@
+"""Errors raised by the upstream client.
+
+Non-2xx answers map to classes by HTTP status, as the OpenAI SDK does; failures inside a
+stream are StreamError subclasses. Every error carries what the provider said (status, code,
+type, param, message), the provider's request id and, for rate limits, the advised wait.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+
+# Codes the provider uses when its safety system refuses a prompt or an image
+# (protocol §2.4 and §5). "content_filter" is the reason of an incomplete response.
+MODERATION_CODES = frozenset(
+    {
+        "moderation_blocked",
+        "content_policy_violation",
+        "image_content_policy_violation",
+        "content_filter",
+    }
+)
+STORED_ID_CODES = frozenset(
+    {"previous_response_not_found", "item_not_found", "invalid_previous_response_id"}
+)
+RETRYABLE_STATUSES = frozenset({408, 409, 429})
+# Mid-stream failure codes after which the same request may well succeed.
+RETRYABLE_STREAM_CODES = frozenset({"server_error", "rate_limit_exceeded", "timeout"})
+
+_STORED_ID_PATTERN = re.compile(r"\b(?:resp|ig|rs|msg)_\w+|image_generation_call|\bitem\b", re.I)
+_NOT_FOUND_PATTERN = re.compile(
+    r"not found|could not be found|does not exist|doesn't exist|no longer|expired|unknown|"
+    r"not stored|not supported|unsupported|invalid",
+    re.I,
+)
+_SECRET_PATTERN = re.compile(r"\bsk-[A-Za-z0-9_\-]{12,}")
+
+_STATUS_MESSAGES = {
+    400: "The image provider rejected the request.",
+    401: "The image provider did not accept the API key.",
+    403: "The API key is not allowed to do this at the image provider.",
+    404: "The image provider could not find what was asked for.",
+    408: "The image provider timed out handling the request.",
+    409: "The image provider reported a conflict; try again.",
+    422: "The image provider could not process the request.",
+    429: "The image provider is rate limiting requests; try again shortly.",
+}
+
+
+class UpstreamError(Exception):
+    """Base of every error the upstream package raises."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        type: str | None = None,
+        param: str | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.type = type
+        self.param = param
+        self.request_id = request_id
+        self.retry_after = retry_after
+        self.body = body
+
+    def __str__(self) -> str:
+        details = [
+            f"HTTP {self.status}" if self.status else None,
+            f"code {self.code}" if self.code else None,
+            f"param {self.param}" if self.param else None,
+            f"request {self.request_id}" if self.request_id else None,
+        ]
+        details = [d for d in details if d]
+        return f"{self.message} ({', '.join(details)})" if details else self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, status={self.status}, code={self.code!r})"
+
+    @property
+    def is_moderation_block(self) -> bool:
+        if self.code in MODERATION_CODES:
+            return True
+        return self.type == "image_generation_user_error" and self.code == "moderation_blocked"
+
+    @property
+    def is_stored_id_rejected(self) -> bool:
+        """The provider refused a stored response or item id (expired, not stored, unsupported).
+
+        The engine then falls back to resending the image.
+        """
+        if self.code in STORED_ID_CODES:
+            return True
+        if self.status not in (None, 400, 404):
+            return False
+        if self.param and "previous_response_id" in self.param:
+            return True
+        text = self.message or ""
+        if "previous_response_id" in text or "previous response" in text.lower():
+            return True
+        # e.g. "Item with id 'ig_123' not found." for an image-call reference
+        return bool(_STORED_ID_PATTERN.search(text) and _NOT_FOUND_PATTERN.search(text))
+
+    @property
+    def is_retryable(self) -> bool:
+        """Whether sending the same request again may succeed."""
+        return False
+
+    @property
+    def user_message(self) -> str:
+        """A sentence to show a person, without ids or codes."""
+        if self.is_moderation_block:
+            return "The image provider's safety system blocked this request."
+        return self.message
+
+
+class InvalidRequest(UpstreamError):
+    """Our own pre-flight refusal: no request was sent. `param` names the field."""
+
+
+class APIConnectionError(UpstreamError):
+    """The provider could not be reached, or the connection broke before an answer."""
+
+    @property
+    def is_retryable(self) -> bool:
+        return True
+
+
+class APITimeoutError(APIConnectionError):
+    """The provider did not answer in time."""
+
+
+class APIStatusError(UpstreamError):
+    """A non-2xx answer received before any body streamed."""
+
+    @property
+    def is_retryable(self) -> bool:
+        if self.code == "insufficient_quota":
+            return False
+        return self.status in RETRYABLE_STATUSES or (self.status or 0) >= 500
+
+    @property
+    def user_message(self) -> str:
+        if self.code == "insufficient_quota":
+            return "The image provider account has run out of credit."
+        return super().user_message
+
+
+class BadRequestError(APIStatusError):
+    pass
+
+
+class AuthenticationError(APIStatusError):
+    pass
+
+
+class PermissionDeniedError(APIStatusError):
+    pass
+
+
+class NotFoundError(APIStatusError):
+    pass
+
+
+class ConflictError(APIStatusError):
+    pass
+
+
+class UnprocessableEntityError(APIStatusError):
+    pass
+
+
+class RateLimitError(APIStatusError):
+    pass
+
+
+class InternalServerError(APIStatusError):
+    pass
+
+
+class StreamError(UpstreamError):
+    """A failure after the stream started; the client never retries these itself."""
+
+
+class ResponseFailed(StreamError):
+    """response.failed, response.incomplete or an error event in the middle of a stream."""
+
+    @property
+    def is_retryable(self) -> bool:
+        return self.code in RETRYABLE_STREAM_CODES
+
+
+class StreamInterrupted(StreamError):
+    """The stream ended or broke without a terminal event."""
+
+    @property
+    def is_retryable(self) -> bool:
+        return True
+
+
+class StreamClosed(StreamError):
+    """We closed the stream ourselves (a cancel)."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    if status >= 500:
+        return InternalServerError
+    return _STATUS_CLASSES.get(status, APIStatusError)
+
+
+def redact(text: str, secret: str | None = None) -> str:
+    """Remove an API key (the given one, or anything shaped like one) from text."""
+    if secret and len(secret) >= 4:
+        text = text.replace(secret, "[redacted]")
+    return _SECRET_PATTERN.sub("sk-[redacted]", text)
+
+
+def error_from_response(
+    response: httpx.Response, *, retry_after: float | None = None, secret: str | None = None
+) -> APIStatusError:
+    """Build the typed error for a non-2xx response whose body has been read."""
+    body = _decode_body(response)
+    fields = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(fields, dict):
+        # Some gateways put the fields at the top level, or the error is a bare string.
+        fields = body if isinstance(body, dict) else {}
+        if isinstance(body, dict) and isinstance(body.get("error"), str):
+            fields = {**body, "message": body["error"]}
+    message = _message_for(response, fields, body)
+    return status_error_class(response.status_code)(
+        redact(message, secret),
+        status=response.status_code,
+        code=_str_or_none(fields.get("code")),
+        type=_str_or_none(fields.get("type")),
+        param=_str_or_none(fields.get("param")) or None,
+        request_id=response.headers.get("x-request-id"),
+        retry_after=retry_after,
+        body=body,
+    )
+
+
+def _decode_body(response: httpx.Response) -> Any:
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        return ""
+    try:
+        return json.loads(content)
+    except ValueError:
+        return content.decode("utf-8", "replace")
+
+
+def _message_for(response: httpx.Response, fields: dict[str, Any], body: Any) -> str:
+    message = fields.get("message")
+    if isinstance(message, str) and message.strip():
+        return message.strip()
+    if isinstance(body, str) and body.strip() and "<html" not in body.lower():
+        return body.strip()[:300]
+    status = response.status_code
+    if status >= 500:
+        return f"The image provider had an internal error (HTTP {status})."
+    return _STATUS_MESSAGES.get(status, f"The image provider answered HTTP {status}.")
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)

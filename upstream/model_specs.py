@@ -1,0 +1,198 @@
+"""Image models and their limits (openai-image-protocol.md §6).
+
+Data only; upstream.capabilities validates options against it and re-exports its names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+Mode = Literal["responses", "generate", "edit", "variation"]
+MODES: Final = ("responses", "generate", "edit", "variation")
+MODE_LABELS: Final = {
+    "responses": "use the Responses image tool",
+    "generate": "generate images",
+    "edit": "edit images",
+    "variation": "make variations",
+}
+
+OPTION_NAMES: Final = (
+    "size",
+    "quality",
+    "output_format",
+    "output_compression",
+    "background",
+    "moderation",
+    "input_fidelity",
+    "partial_images",
+    "n",
+    "style",
+    "action",
+)
+
+GPT_QUALITIES: Final = ("low", "medium", "high", "auto")
+GPT_FORMATS: Final = ("png", "jpeg", "webp")
+GPT_FIXED_SIZES: Final = ("1024x1024", "1536x1024", "1024x1536", "auto")
+BACKGROUNDS: Final = ("transparent", "opaque", "auto")
+MODERATIONS: Final = ("auto", "low")
+ACTIONS: Final = ("generate", "edit", "auto")
+MAX_PARTIAL_IMAGES: Final = 3
+
+
+@dataclass(frozen=True)
+class SizeRules:
+    """Free WxH sizes (gpt-image-2, seed S3 and the SDK)."""
+
+    multiple_of: int = 16
+    max_edge: int = 3840
+    max_ratio: int = 3
+    min_pixels: int = 655_360
+    max_pixels: int = 8_294_400
+    # Beyond 2560x1440 the provider calls the output experimental.
+    experimental_above_pixels: int = 3_686_400
+
+    def broken_rules(self, width: int, height: int) -> list[str]:
+        long, short = max(width, height), min(width, height)
+        broken = []
+        bad_edges = [str(e) for e in (width, height) if e % self.multiple_of]
+        if bad_edges:
+            broken.append(
+                f"both edges must be multiples of {self.multiple_of} "
+                f"({' and '.join(dict.fromkeys(bad_edges))} is not)"
+            )
+        if long > self.max_edge:
+            broken.append(f"the longest edge may be at most {self.max_edge} px")
+        if short == 0 or long > self.max_ratio * short:
+            ratio = f"{long / short:.3g}:1" if short else "unbounded"
+            broken.append(
+                f"the long edge may be at most {self.max_ratio} times the short one "
+                f"(this is {ratio})"
+            )
+        pixels = width * height
+        if not self.min_pixels <= pixels <= self.max_pixels:
+            broken.append(
+                f"the area must be between {self.min_pixels:,} and {self.max_pixels:,} "
+                f"pixels (this is {pixels:,})"
+            )
+        return broken
+
+
+GPT_IMAGE_2_SIZE_RULES: Final = SizeRules()
+
+
+@dataclass(frozen=True)
+class ImageModelSpec:
+    name: str
+    family: Literal["dall-e", "gpt-image"]
+    modes: tuple[Mode, ...]
+    sizes: tuple[str, ...]
+    qualities: tuple[str, ...]
+    max_n: int
+    max_prompt_chars: int
+    output_formats: tuple[str, ...] = ("png",)
+    supports_transparency: bool = False
+    # Accepted input_fidelity values; empty = the option is refused.
+    input_fidelities: tuple[str, ...] = ()
+    max_input_images: int = 0
+    supports_mask: bool = False
+    styles: tuple[str, ...] = ()
+    size_rules: SizeRules | None = None
+    known: bool = True
+    note: str = ""
+
+    @property
+    def is_gpt_image(self) -> bool:
+        return self.family == "gpt-image"
+
+    @property
+    def supports_streaming(self) -> bool:
+        """Images API `stream` and `partial_images` exist for GPT image models only."""
+        return self.is_gpt_image
+
+    @property
+    def supports_compression(self) -> bool:
+        return any(f in self.output_formats for f in ("jpeg", "webp"))
+
+
+def _gpt_image(name: str, **overrides: Any) -> ImageModelSpec:
+    fields: dict[str, Any] = {
+        "family": "gpt-image",
+        "modes": ("responses", "generate", "edit"),
+        "sizes": GPT_FIXED_SIZES,
+        "qualities": GPT_QUALITIES,
+        "max_n": 10,
+        "max_prompt_chars": 32_000,
+        "output_formats": GPT_FORMATS,
+        "supports_transparency": True,
+        "input_fidelities": ("high", "low"),
+        "max_input_images": 16,
+        "supports_mask": True,
+    }
+    return ImageModelSpec(name=name, **{**fields, **overrides})
+
+
+MODELS: dict[str, ImageModelSpec] = {
+    "dall-e-2": ImageModelSpec(
+        name="dall-e-2",
+        family="dall-e",
+        modes=("generate", "edit", "variation"),
+        sizes=("256x256", "512x512", "1024x1024"),
+        qualities=("standard",),
+        max_n=10,
+        max_prompt_chars=1000,
+        max_input_images=1,
+        supports_mask=True,
+    ),
+    "dall-e-3": ImageModelSpec(
+        name="dall-e-3",
+        family="dall-e",
+        modes=("generate",),
+        sizes=("1024x1024", "1792x1024", "1024x1792"),
+        qualities=("standard", "hd"),
+        max_n=1,
+        max_prompt_chars=4000,
+        styles=("vivid", "natural"),
+    ),
+    "gpt-image-1": _gpt_image("gpt-image-1"),
+    "gpt-image-1-mini": _gpt_image("gpt-image-1-mini", input_fidelities=()),
+    "gpt-image-1.5": _gpt_image("gpt-image-1.5"),
+    "chatgpt-image-latest": _gpt_image("chatgpt-image-latest"),
+    # gpt-image-2 always reads inputs at high fidelity, so "high" is the only value
+    # worth accepting; transparency is rejected by gateways (S3) and "preview" in the SDK.
+    "gpt-image-2": _gpt_image(
+        "gpt-image-2",
+        sizes=(
+            *GPT_FIXED_SIZES[:3],
+            "2048x2048",
+            "2048x1152",
+            "1152x2048",
+            "3840x2160",
+            "2160x3840",
+            "auto",
+        ),
+        supports_transparency=False,
+        input_fidelities=("high",),
+        size_rules=GPT_IMAGE_2_SIZE_RULES,
+    ),
+}
+
+# Snapshot names like gpt-image-2-2026-04-21 share the limits of their base model.
+_SNAPSHOT = re.compile(r"^(?P<base>.+)-\d{4}-\d{2}-\d{2}$")
+SIZE_PATTERN = re.compile(r"^(\d+)x(\d+)$")
+
+
+def get_model(name: str) -> ImageModelSpec:
+    """The spec for a model name; unknown names get gpt-image-1's limits, marked so."""
+    key = name.strip().lower()
+    if key in MODELS:
+        return MODELS[key]
+    snapshot = _SNAPSHOT.match(key)
+    if snapshot and snapshot["base"] in MODELS:
+        return MODELS[snapshot["base"]]
+    return _gpt_image(
+        key,
+        known=False,
+        note=f"Unknown image model {name!r}: assuming the limits of gpt-image-1.",
+    )

@@ -1,0 +1,38 @@
+"""`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]`."""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from upstream.simulator.app import create_app
+from upstream.simulator.state import SimulatorState
+
+
+def parse_latency(text: str) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    return (float(low), float(high or low))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m upstream.simulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--latency", type=parse_latency, default=(0.0, 0.0), help="seconds, MIN-MAX"
+    )
+    parser.add_argument(
+        "--gateway", action="store_true", help="behave like the constrained gateway"
+    )
+    args = parser.parse_args(argv)
+    state = SimulatorState()
+    state.configure(latency=args.latency, gateway=args.gateway)
+    print(f"simulator on http://{args.host}:{args.port}/v1 (gateway={args.gateway})", flush=True)
+    uvicorn.run(
+        create_app(state), host=args.host, port=args.port, log_level="warning", backlog=1024
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Mutable server state: settings, queued faults, recorded requests and stored objects."""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+
+from upstream.simulator.faults import FaultQueue
+from upstream.simulator.recording import Recorder
+from upstream.simulator.store import Store
+
+
+@dataclass
+class Settings:
+    latency: tuple[float, float] = (0.0, 0.0)
+    gateway: bool = False
+
+    def pick_latency(self) -> float:
+        low, high = self.latency
+        return random.uniform(low, high) if high > low else low
+
+
+@dataclass
+class SimulatorState:
+    settings: Settings = field(default_factory=Settings)
+    faults: FaultQueue = field(default_factory=FaultQueue)
+    recorder: Recorder = field(default_factory=Recorder)
+    store: Store = field(default_factory=Store)
+    # Settings are changed from test threads while the server reads them.
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def configure(
+        self, *, latency: tuple[float, float] | None = None, gateway: bool | None = None
+    ) -> None:
+        with self.lock:
+            if latency is not None:
+                self.settings.latency = (float(latency[0]), float(latency[1]))
+            if gateway is not None:
+                self.settings.gateway = bool(gateway)
+
+    def reset(self) -> None:
+        """Back to a clean server: no faults, no recordings, default settings kept."""
+        self.faults.clear()
+        self.recorder.clear()
