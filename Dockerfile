@@ -1,0 +1,14 @@
+FROM python:3.11-slim
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*
+COPY pyproject.toml README.md Makefile manage.py ./
+COPY studio studio
+COPY conversations conversations
+COPY upstream upstream
+COPY templates templates
+COPY static static
+COPY scripts scripts
+RUN make install
+ENV HOST=0.0.0.0
+EXPOSE 8000
+CMD ["make", "web"]

@@ -1,0 +1,167 @@
+"""From a turn and its ancestors to the upstream call that continues the conversation.
+
+Continuation is a strategy chosen by the provider profile (architecture decision 4): the
+parent's response id, a reference to the parent's image call, or the parent's image resent
+as input. When a provider rejects a stored id the call falls back to resending the image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.conf import settings
+
+from conversations.models import Image, Turn
+from upstream.capabilities import get_model
+from upstream.client import InputFile, UpstreamClient
+from upstream.profiles import ProviderProfile, get_profile
+from upstream.requests import Continuation, build_images_params, build_responses_body
+from upstream.stream import ImagesResult, ImageStream
+
+RESEND_IMAGE = Turn.Continuation.RESEND_IMAGE
+
+NOTES = {
+    Turn.Continuation.PREVIOUS_RESPONSE_ID: "Continued from the parent's stored response.",
+    Turn.Continuation.IMAGE_CALL: "Referenced the parent's image by its image-call id.",
+    Turn.Continuation.RESEND_IMAGE: "Resent the parent's image as input.",
+    Turn.Continuation.NONE: "",
+}
+
+
+@dataclass(frozen=True)
+class UpstreamCall:
+    """One request to the provider, ready to send, and how it continues the chain."""
+
+    mode: str
+    payload: dict[str, Any]
+    continuation: str = ""
+    previous_response_id: str = ""
+    note: str = ""
+    images: list[InputFile] = field(default_factory=list)
+    mask: InputFile | None = None
+    resend: UpstreamCall | None = None
+
+    @property
+    def streams(self) -> bool:
+        return self.mode == Turn.ApiMode.RESPONSES or self.payload.get("stream") in (True, "true")
+
+    def open(self, client: UpstreamClient) -> ImageStream:
+        if self.mode == Turn.ApiMode.RESPONSES:
+            return client.stream_response(self.payload)
+        if self.mode == Turn.ApiMode.GENERATE:
+            return client.stream_generate_images(self.payload)
+        return client.stream_edit_images(self.payload, self.images, self.mask)
+
+    def send(self, client: UpstreamClient) -> ImagesResult:
+        if self.mode == Turn.ApiMode.GENERATE:
+            return client.generate_images(self.payload)
+        if self.mode == Turn.ApiMode.EDIT:
+            return client.edit_images(self.payload, self.images, self.mask)
+        return client.create_variation(self.payload, self.images[0])
+
+    def fallback(self) -> UpstreamCall | None:
+        """The same call resending the parent's image, when a stored id was used."""
+        return self.resend
+
+
+def plan_call(turn: Turn) -> UpstreamCall:
+    profile = get_profile(turn.conversation.provider_profile)
+    references = [_input_file(image) for image in _images(turn, Image.Role.REFERENCE)]
+    masks = _images(turn, Image.Role.MASK)
+    mask = _input_file(masks[0]) if masks else None
+    parent_image = _parent_final(turn)
+    if turn.api_mode == Turn.ApiMode.RESPONSES:
+        return _responses_call(turn, profile, references, mask, parent_image)
+    return _images_call(turn, profile, references, mask, parent_image)
+
+
+def _responses_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
+    parent = turn.parent
+    build = _responses_builder(turn, profile, references, mask)
+    if parent is None or parent_image is None:
+        return build(None, "")
+    # A mask applies to the first input image, so a masked edit of the parent's picture
+    # must carry that picture itself.
+    strategy = profile.choose_continuation(
+        has_response_id=bool(parent.response_id),
+        has_image_call_id=bool(parent_image.image_call_id),
+        is_branch=_is_branch(turn),
+        has_mask=mask is not None and not references,
+    )
+    resend = build(Continuation(RESEND_IMAGE, image=_input_file(parent_image)), parent.response_id)
+    if strategy == RESEND_IMAGE:
+        return resend
+    continuation = Continuation(
+        strategy,
+        previous_response_id=parent.response_id or None,
+        image_call_id=parent_image.image_call_id or None,
+    )
+    return replace(build(continuation, parent.response_id), resend=resend)
+
+
+def _responses_builder(turn, profile: ProviderProfile, references, mask):
+    def build(continuation: Continuation | None, parent_response_id: str) -> UpstreamCall:
+        body = build_responses_body(
+            profile=profile,
+            text_model=turn.text_model or settings.STUDIO_TEXT_MODEL,
+            prompt=turn.prompt,
+            tool_options={"model": turn.image_model, **turn.options},
+            continuation=continuation,
+            input_images=references,
+            mask=mask,
+        )
+        strategy = continuation.strategy if continuation else Turn.Continuation.NONE
+        uses_id = strategy == Turn.Continuation.PREVIOUS_RESPONSE_ID
+        return UpstreamCall(
+            mode=Turn.ApiMode.RESPONSES,
+            payload=body,
+            continuation=strategy,
+            previous_response_id=parent_response_id if uses_id else "",
+            note=NOTES[strategy],
+        )
+
+    return build
+
+
+def _images_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
+    images = references or ([_input_file(parent_image)] if parent_image else [])
+    spec = get_model(turn.image_model)
+    payload = build_images_params(
+        profile=profile,
+        mode=turn.api_mode,
+        model=turn.image_model,
+        prompt=turn.prompt,
+        options=turn.options,
+        stream=spec.supports_streaming,
+    )
+    resent = turn.api_mode != Turn.ApiMode.GENERATE and not references and parent_image
+    return UpstreamCall(
+        mode=turn.api_mode,
+        payload=payload,
+        continuation=RESEND_IMAGE if resent else "",
+        note=NOTES[RESEND_IMAGE] if resent else "",
+        images=images,
+        mask=mask,
+    )
+
+
+def _is_branch(turn: Turn) -> bool:
+    """True when the parent already had another child: this turn starts a new branch."""
+    return turn.parent.children.filter(pk__lt=turn.pk).exists()
+
+
+def _images(turn: Turn, role: str) -> list[Image]:
+    return list(turn.images.filter(role=role).order_by("position", "id"))
+
+
+def _parent_final(turn: Turn) -> Image | None:
+    if turn.parent_id is None:
+        return None
+    return turn.parent.images.filter(role=Image.Role.FINAL).order_by("position", "id").first()
+
+
+def _input_file(image: Image) -> InputFile:
+    with image.file.open("rb") as handle:
+        data = handle.read()
+    return InputFile(f"{image.role}-{image.pk}.{image.format}", data, image.content_type)

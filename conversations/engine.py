@@ -1,0 +1,187 @@
+"""Runs one turn: claim it, build the upstream request from its chain, stream, record.
+
+Called by the Celery task (or the in-process pool). Safe to run more than once for the
+same turn: the claim is a conditional update, so a redelivered finished or live turn does
+nothing, and a turn whose worker died restarts cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from conversations import streams
+from conversations.chain import UpstreamCall, plan_call
+from conversations.events import publish_on_commit
+from conversations.models import Turn
+from conversations.presenters import turn_event
+from conversations.recording import advance_sequence, discard_attempt_output
+from conversations.turn_output import TurnOutput
+from upstream.client import UpstreamClient
+from upstream.errors import StreamClosed, StreamInterrupted, UpstreamError
+from upstream.stream import Completed, FinalImage, ImagesResult, PartialImage
+
+log = logging.getLogger(__name__)
+
+
+def lease_seconds() -> int:
+    """A streaming turn whose heartbeat is older than this has lost its worker."""
+    return settings.TURN_LEASE_SECONDS
+
+
+def make_client() -> UpstreamClient:
+    return UpstreamClient(
+        settings.OPENAI_BASE_URL,
+        settings.OPENAI_API_KEY or "sk-simulator",
+        max_retries=settings.UPSTREAM_MAX_RETRIES,
+    )
+
+
+def run_turn(turn_id: int) -> None:
+    turn = claim_turn(turn_id)
+    if turn is None:
+        return
+    with make_client() as client:
+        _run_claimed(turn, client)
+
+
+def claim_turn(turn_id: int) -> Turn | None:
+    """Take the turn if it is queued, or streaming under a dead worker; else None."""
+    now = timezone.now()
+    claimable = Q(status=Turn.Status.QUEUED) | Q(
+        status=Turn.Status.STREAMING, heartbeat_at__lt=now - timedelta(seconds=lease_seconds())
+    )
+    with transaction.atomic():
+        claimed = Turn.objects.filter(
+            claimable, pk=turn_id, attempts__lt=settings.TURN_MAX_ATTEMPTS
+        ).update(
+            status=Turn.Status.STREAMING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+        )
+        if not claimed:
+            _give_up_if_exhausted(turn_id, claimable)
+            return None
+        turn = Turn.objects.select_related("conversation", "parent").get(pk=turn_id)
+        if turn.attempts > 1:
+            discard_attempt_output(turn)
+        advance_sequence(turn)
+        publish_on_commit(
+            turn.conversation_id, turn_event(turn, "turn.started", attempt=turn.attempts)
+        )
+    return turn
+
+
+def _give_up_if_exhausted(turn_id: int, claimable: Q) -> None:
+    exhausted = Turn.objects.filter(
+        claimable, pk=turn_id, attempts__gte=settings.TURN_MAX_ATTEMPTS
+    ).first()
+    if exhausted is not None:
+        TurnOutput(exhausted).fail(
+            "attempts_exhausted",
+            f"This turn was started {exhausted.attempts} times without finishing; giving up.",
+        )
+
+
+def _run_claimed(turn: Turn, client: UpstreamClient) -> None:
+    output = TurnOutput(turn)
+    fresh_attempt_used = False
+    while True:
+        try:
+            _attempt(turn, client, output)
+            return
+        except StreamClosed:
+            return  # cancelled: the cancel already recorded and announced it
+        except StreamInterrupted as exc:
+            # A stream cut half-way gets one fresh attempt, never more.
+            if fresh_attempt_used or not output.restart(reason=str(exc)):
+                output.fail_from(exc)
+                return
+            fresh_attempt_used = True
+        except UpstreamError as exc:
+            output.fail_from(exc)
+            return
+        except Exception:
+            log.exception("turn %s failed unexpectedly", turn.pk)
+            output.fail("internal_error", "Something went wrong on our side; try again.")
+            return
+        finally:
+            close_old_connections()
+
+
+def _attempt(turn: Turn, client: UpstreamClient, output: TurnOutput) -> None:
+    call = plan_call(turn)
+    output.note_continuation(call)
+    try:
+        _perform(call, client, output)
+    except UpstreamError as exc:
+        fallback = call.fallback() if exc.is_stored_id_rejected and not output.streamed else None
+        if fallback is None:
+            raise
+        log.info(
+            "turn %s: %s rejected (%s); resending the image", turn.pk, call.continuation, exc.code
+        )
+        output.note_continuation(fallback, rejected=exc)
+        _perform(fallback, client, output)
+
+
+def _perform(call: UpstreamCall, client: UpstreamClient, output: TurnOutput) -> None:
+    if not call.streams:
+        _record_result(call.send(client), output)
+        return
+    stream = call.open(client)
+    streams.register(output.turn.pk, stream)
+    try:
+        with stream:
+            for item in stream.progress():
+                _record_progress(item, output)
+    finally:
+        streams.unregister(output.turn.pk)
+
+
+def _record_progress(item: PartialImage | FinalImage | Completed, output: TurnOutput) -> None:
+    if isinstance(item, PartialImage):
+        output.partial(item)
+    elif isinstance(item, FinalImage):
+        output.final(item)
+    elif isinstance(item, Completed):
+        output.complete(
+            response_id=item.response_id, usage=item.usage, text=item.text, finals=item.images
+        )
+
+
+def _record_result(result: ImagesResult, output: TurnOutput) -> None:
+    for image in result.images:
+        output.final(image)
+    output.complete(response_id=None, usage=result.usage, text="", finals=result.images)
+
+
+def sweep_stuck_turns() -> dict[str, int]:
+    """Re-dispatch or fail turns stuck past the deadline; returns counts for the log."""
+    from conversations.dispatch import dispatch_turn
+
+    deadline = timezone.now() - timedelta(seconds=settings.TURN_STUCK_AFTER_SECONDS)
+    stale = timezone.now() - timedelta(seconds=lease_seconds())
+    stuck = Turn.objects.filter(
+        Q(status=Turn.Status.QUEUED, queued_at__lt=deadline)
+        | Q(status=Turn.Status.STREAMING, heartbeat_at__lt=stale)
+    )
+    counts = {"redispatched": 0, "failed": 0}
+    for turn in stuck:
+        if turn.attempts >= settings.TURN_MAX_ATTEMPTS:
+            TurnOutput(turn).fail(
+                "stuck",
+                "This turn stopped making progress and was given up after "
+                f"{turn.attempts} attempts; try again.",
+            )
+            counts["failed"] += 1
+        else:
+            dispatch_turn(turn.pk)
+            counts["redispatched"] += 1
+    return counts

@@ -1,0 +1,82 @@
+"""Publishing turn events to a conversation's websocket group.
+
+Events are news, the database is the truth: every event is written first, then published,
+and a lost event costs nothing a snapshot cannot restore. Payloads are small JSON: ids,
+URLs, sequence numbers, never image bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from typing import Any
+
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+EVENT_HANDLER_TYPE = "turn.event"  # handled by ConversationConsumer.turn_event
+PUBLISH_TIMEOUT_SECONDS = 5.0
+
+_server_loop: asyncio.AbstractEventLoop | None = None
+_publisher_loop: asyncio.AbstractEventLoop | None = None
+_publisher_lock = threading.Lock()
+
+
+def group_name(conversation_id: int) -> str:
+    return f"conversation.{conversation_id}"
+
+
+def bind_server_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Remember the ASGI server's event loop.
+
+    The in-memory channel layer is only safe to use from the loop its consumers run on, so
+    worker threads inside the server process publish through that loop.
+    """
+    global _server_loop
+    _server_loop = loop
+
+
+def _own_loop() -> asyncio.AbstractEventLoop:
+    # One long-lived loop per worker process keeps one set of Redis connections for all the
+    # streams it holds, instead of a new loop and connection per event.
+    global _publisher_loop
+    with _publisher_lock:
+        if _publisher_loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="event-publisher", daemon=True).start()
+            _publisher_loop = loop
+        return _publisher_loop
+
+
+def _target_loop() -> asyncio.AbstractEventLoop:
+    if _server_loop is not None and _server_loop.is_running():
+        return _server_loop
+    return _own_loop()
+
+
+def publish(conversation_id: int, event: dict[str, Any]) -> None:
+    """Send ``event`` to everyone watching the conversation; never raises."""
+    # Round-trip through JSON: the in-memory layer would accept what Redis's msgpack rejects.
+    message = {"type": EVENT_HANDLER_TYPE, "event": json.loads(json.dumps(event))}
+    layer = get_channel_layer()
+    try:
+        future = asyncio.run_coroutine_threadsafe(
+            layer.group_send(group_name(conversation_id), message), _target_loop()
+        )
+        future.result(timeout=PUBLISH_TIMEOUT_SECONDS)
+    except Exception:
+        # The event is already in the database; a browser that missed it catches up on resume.
+        log.warning(
+            "could not publish %s for conversation %s",
+            event.get("type"),
+            conversation_id,
+            exc_info=True,
+        )
+
+
+def publish_on_commit(conversation_id: int, event: dict[str, Any]) -> None:
+    transaction.on_commit(lambda: publish(conversation_id, event))

@@ -1,0 +1,136 @@
+"""Pure Pillow work on image bytes: sniffing uploads, masks, thumbnails. No Django."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image as PILImage
+from PIL import ImageFile, UnidentifiedImageError
+
+# Uploads are identified by their bytes, never by name or declared content type.
+ACCEPTED_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}
+THUMBNAIL_EDGE = 384
+
+
+class InvalidImage(ValueError):
+    """An upload that is not an image we can use; the message is for the person."""
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    format: str  # png, jpeg or webp
+    width: int
+    height: int
+    has_alpha: bool
+    sha256: str
+    bytes: int
+
+
+def inspect_image(
+    data: bytes, *, max_bytes: int, max_pixels: int, label: str = "image"
+) -> ImageInfo:
+    """Check that ``data`` is a whole PNG, JPEG or WebP within the limits, and describe it."""
+    if not data:
+        raise InvalidImage(f"The {label} is empty.")
+    if len(data) > max_bytes:
+        raise InvalidImage(
+            f"The {label} is {len(data) / 1_048_576:.1f} MB; the limit is "
+            f"{max_bytes / 1_048_576:.0f} MB."
+        )
+    if data.lstrip()[:5].lower() in (b"<?xml", b"<svg ") or b"<svg" in data[:512].lower():
+        raise InvalidImage(f"The {label} is an SVG drawing; use a PNG, JPEG or WebP image.")
+    try:
+        with PILImage.open(io.BytesIO(data)) as image:
+            kind = ACCEPTED_FORMATS.get(image.format or "")
+            if kind is None:
+                raise InvalidImage(
+                    f"The {label} is a {image.format or 'unknown'} file; "
+                    "use a PNG, JPEG or WebP image."
+                )
+            width, height = image.size
+            # Checked before decoding, so a decompression bomb never expands in memory.
+            if width * height > max_pixels:
+                raise InvalidImage(
+                    f"The {label} is {width}x{height} pixels; the limit is "
+                    f"{max_pixels / 1_000_000:.0f} megapixels."
+                )
+            has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            _decode_fully(image, label)
+    except InvalidImage:
+        raise
+    except (UnidentifiedImageError, PILImage.DecompressionBombError, OSError, ValueError) as exc:
+        raise InvalidImage(_unreadable_message(label, exc)) from None
+    return ImageInfo(kind, width, height, has_alpha, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def _decode_fully(image: PILImage.Image, label: str) -> None:
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            image.load()
+    except PILImage.DecompressionBombWarning:
+        raise InvalidImage(f"The {label} expands to too many pixels to be safe.") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+def _unreadable_message(label: str, exc: Exception) -> str:
+    if isinstance(exc, UnidentifiedImageError):
+        return f"The {label} is not an image we can read; use a PNG, JPEG or WebP image."
+    if isinstance(exc, PILImage.DecompressionBombError):
+        return f"The {label} expands to too many pixels to be safe."
+    return f"The {label} is damaged or cut short and cannot be read."
+
+
+def prepare_mask(data: bytes, *, size: tuple[int, int]) -> bytes:
+    """Return the mask as a PNG with alpha, of exactly ``size``.
+
+    A mask with alpha is used as it is: alpha 0 marks the area to change. A mask without
+    alpha (black and white) becomes its own alpha, as OpenAI's guide converts it: black
+    marks the area to change.
+    """
+    with PILImage.open(io.BytesIO(data)) as mask:
+        if mask.size != tuple(size):
+            raise InvalidImage(
+                f"The mask is {mask.size[0]}x{mask.size[1]} but the image it edits is "
+                f"{size[0]}x{size[1]}; paint the mask on that image so they match."
+            )
+        has_alpha = mask.mode in ("RGBA", "LA", "PA") or "transparency" in mask.info
+        if has_alpha and mask.format == "PNG":
+            return data
+        if has_alpha:
+            converted = mask.convert("RGBA")
+        else:
+            grey = mask.convert("L")
+            converted = grey.convert("RGBA")
+            converted.putalpha(grey)
+    return encode(converted, "png")
+
+
+def encode(image: PILImage.Image, fmt: str, **params: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt.upper(), **params)
+    return buffer.getvalue()
+
+
+def make_thumbnail(data: bytes, *, edge: int = THUMBNAIL_EDGE) -> bytes:
+    """A WebP no larger than ``edge`` on its longest side, made once when an image is stored."""
+    with PILImage.open(io.BytesIO(data)) as image:
+        image.draft("RGB", (edge, edge))
+        thumb = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB")
+        thumb.thumbnail((edge, edge))
+        return encode(thumb, "webp", quality=80, method=4)
+
+
+def describe(data: bytes) -> ImageInfo:
+    """Describe an image the provider sent (trusted to be an image; only the header is read)."""
+    with PILImage.open(io.BytesIO(data)) as image:
+        fmt = ACCEPTED_FORMATS.get(image.format or "", (image.format or "png").lower())
+        has_alpha = image.mode in ("RGBA", "LA", "PA")
+        width, height = image.size
+    return ImageInfo(fmt, width, height, has_alpha, hashlib.sha256(data).hexdigest(), len(data))

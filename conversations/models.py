@@ -1,0 +1,144 @@
+"""Conversations are trees of turns; each turn owns the images it sent and received."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+def _default_profile() -> str:
+    return settings.STUDIO_PROVIDER_PROFILE
+
+
+class Conversation(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    default_options = models.JSONField(default=dict, blank=True)
+    provider_profile = models.CharField(max_length=40, default=_default_profile)
+    # Every event a browser can see gets the next number; a reconnecting browser asks for
+    # what came after the last number it saw.
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["owner", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title or f"Conversation {self.pk}"
+
+    @property
+    def group_name(self) -> str:
+        return f"conversation.{self.pk}"
+
+
+class Turn(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        STREAMING = "streaming"
+        COMPLETED = "completed"
+        FAILED = "failed"
+        CANCELLED = "cancelled"
+        BLOCKED = "blocked"
+
+    class ApiMode(models.TextChoices):
+        RESPONSES = "responses", "Responses API with the image tool"
+        GENERATE = "generate", "Images API: generate"
+        EDIT = "edit", "Images API: edit"
+        VARIATION = "variation", "Images API: variation"
+
+    class Continuation(models.TextChoices):
+        NONE = "", "none"
+        PREVIOUS_RESPONSE_ID = "previous_response_id"
+        IMAGE_CALL = "image_call"
+        RESEND_IMAGE = "resend_image"
+
+    RUNNING = (Status.QUEUED, Status.STREAMING)
+    FINISHED = (Status.COMPLETED, Status.FAILED, Status.CANCELLED, Status.BLOCKED)
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="turns")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="turns"
+    )
+    prompt = models.TextField()
+    api_mode = models.CharField(max_length=20, choices=ApiMode, default=ApiMode.RESPONSES)
+    image_model = models.CharField(max_length=60)
+    text_model = models.CharField(max_length=60, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
+    sequence = models.PositiveBigIntegerField(default=0)
+
+    response_id = models.CharField(max_length=120, blank=True)
+    previous_response_id = models.CharField(max_length=120, blank=True)
+    continuation = models.CharField(max_length=30, choices=Continuation, blank=True)
+    continuation_note = models.CharField(max_length=300, blank=True)
+    revised_prompt = models.TextField(blank=True)
+    assistant_text = models.TextField(blank=True)
+    usage = models.JSONField(default=dict, blank=True)
+    error_code = models.CharField(max_length=120, blank=True)
+    error_message = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    first_partial_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed while a worker streams the turn; a stale value means its worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["conversation", "sequence"]),
+            models.Index(fields=["status", "heartbeat_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Turn {self.pk} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+
+def image_upload_path(image: Image, filename: str) -> str:
+    return f"images/{image.turn.conversation_id}/{image.turn_id}/{filename}"
+
+
+class Image(models.Model):
+    class Role(models.TextChoices):
+        REFERENCE = "reference"
+        MASK = "mask"
+        PARTIAL = "partial"
+        FINAL = "final"
+
+    turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="images")
+    role = models.CharField(max_length=20, choices=Role)
+    position = models.PositiveSmallIntegerField(default=0)
+    partial_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    image_call_id = models.CharField(max_length=120, blank=True)
+    file = models.FileField(upload_to=image_upload_path, max_length=300)
+    thumbnail = models.FileField(upload_to=image_upload_path, max_length=300, blank=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    format = models.CharField(max_length=10)
+    bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["turn_id", "role", "position", "partial_index", "id"]
+        indexes = [models.Index(fields=["turn", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} image {self.pk} of turn {self.turn_id}"
+
+    @property
+    def content_type(self) -> str:
+        return f"image/{self.format}"

@@ -1,0 +1,96 @@
+"""The JSON shapes the page, scripts and websocket events share (docs/api.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from conversations.models import Conversation, Image, Turn
+
+
+def image_url(image: Image, *, thumbnail: bool = False) -> str:
+    url = reverse("conversations:image", args=[image.pk])
+    return f"{url}?thumbnail=1" if thumbnail and image.thumbnail else url
+
+
+def present_image(image: Image) -> dict[str, Any]:
+    return {
+        "id": image.pk,
+        "role": image.role,
+        "url": image_url(image),
+        "thumbnail_url": image_url(image, thumbnail=True),
+        "width": image.width,
+        "height": image.height,
+        "format": image.format,
+        "bytes": image.bytes,
+        "partial_index": image.partial_index,
+        "image_call_id": image.image_call_id or None,
+    }
+
+
+def present_turn(turn: Turn, images: list[Image] | None = None) -> dict[str, Any]:
+    images = list(turn.images.all()) if images is None else images
+    return {
+        "id": turn.pk,
+        "conversation_id": turn.conversation_id,
+        "parent_id": turn.parent_id,
+        "author": turn.author.get_username() if turn.author_id else None,
+        "prompt": turn.prompt,
+        "api_mode": turn.api_mode,
+        "image_model": turn.image_model,
+        "text_model": turn.text_model,
+        "options": turn.options,
+        "status": turn.status,
+        "sequence": turn.sequence,
+        "response_id": turn.response_id or None,
+        "previous_response_id": turn.previous_response_id or None,
+        "continuation": turn.continuation or None,
+        "continuation_note": turn.continuation_note or None,
+        "revised_prompt": turn.revised_prompt or None,
+        "assistant_text": turn.assistant_text or None,
+        "usage": turn.usage or None,
+        "error": _error(turn),
+        "attempts": turn.attempts,
+        "queued_at": _iso(turn.queued_at),
+        "started_at": _iso(turn.started_at),
+        "first_partial_at": _iso(turn.first_partial_at),
+        "completed_at": _iso(turn.completed_at),
+        "images": [present_image(image) for image in images],
+    }
+
+
+def present_conversation(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "id": conversation.pk,
+        "title": conversation.title or "Untitled",
+        "owner": conversation.owner.get_username(),
+        "provider_profile": conversation.provider_profile,
+        "default_options": conversation.default_options,
+        "last_sequence": conversation.last_sequence,
+        "created_at": _iso(conversation.created_at),
+        "updated_at": _iso(conversation.updated_at),
+    }
+
+
+def turn_event(turn: Turn, kind: str, **fields: Any) -> dict[str, Any]:
+    """A websocket event about ``turn``: small, and carrying the sequence it was written at."""
+    return {
+        "type": kind,
+        "sequence": turn.sequence,
+        "conversation_id": turn.conversation_id,
+        "turn_id": turn.pk,
+        "parent_id": turn.parent_id,
+        "status": turn.status,
+        **fields,
+    }
+
+
+def _error(turn: Turn) -> dict[str, str] | None:
+    if not (turn.error_code or turn.error_message):
+        return None
+    return {"code": turn.error_code, "message": turn.error_message}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,81 @@
+"""Writes what a turn produced: rows and files first, then the event that announces them.
+
+Each change a browser can see takes the conversation's next sequence number inside the
+same transaction, so the row lock orders commits and sequence numbers alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from conversations import imaging
+from conversations.models import Conversation, Image, Turn
+
+log = logging.getLogger(__name__)
+
+
+def advance_sequence(turn: Turn) -> int:
+    """Give ``turn`` the conversation's next sequence number. Call inside a transaction."""
+    conversation = Conversation.objects.filter(pk=turn.conversation_id)
+    conversation.update(last_sequence=F("last_sequence") + 1, updated_at=timezone.now())
+    turn.sequence = conversation.values_list("last_sequence", flat=True).get()
+    Turn.objects.filter(pk=turn.pk).update(sequence=turn.sequence)
+    return turn.sequence
+
+
+def store_image(
+    turn: Turn,
+    data: bytes,
+    *,
+    role: str,
+    position: int = 0,
+    partial_index: int | None = None,
+    image_call_id: str = "",
+    thumbnail: bool | None = None,
+) -> Image:
+    """Put the bytes in storage and record them; partial previews get no thumbnail."""
+    info = imaging.describe(data)
+    image = Image(
+        turn=turn,
+        role=role,
+        position=position,
+        partial_index=partial_index,
+        image_call_id=image_call_id or "",
+        width=info.width,
+        height=info.height,
+        format=info.format,
+        bytes=info.bytes,
+        sha256=info.sha256,
+    )
+    stem = f"{role}-{partial_index if partial_index is not None else position}-{info.sha256[:12]}"
+    image.file.save(f"{stem}.{info.format}", ContentFile(data), save=False)
+    if thumbnail if thumbnail is not None else role != Image.Role.PARTIAL:
+        image.thumbnail.save(
+            f"{stem}-thumb.webp", ContentFile(imaging.make_thumbnail(data)), save=False
+        )
+    image.save()
+    return image
+
+
+def delete_files(images: Iterable[Image]) -> None:
+    for image in images:
+        for field in (image.file, image.thumbnail):
+            if field:
+                try:
+                    field.storage.delete(field.name)
+                except OSError:
+                    log.warning("could not delete %s", field.name, exc_info=True)
+
+
+def discard_attempt_output(turn: Turn) -> None:
+    """Forget what an interrupted attempt produced, so the next attempt starts clean."""
+    produced = list(turn.images.filter(role__in=[Image.Role.PARTIAL, Image.Role.FINAL]))
+    with transaction.atomic():
+        Image.objects.filter(pk__in=[image.pk for image in produced]).delete()
+        transaction.on_commit(lambda: delete_files(produced))

@@ -1,0 +1,94 @@
+"""Reads with access built in: a user who may not see a thing gets None (views answer 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
+
+from conversations.models import Conversation, Image, Turn
+from conversations.presenters import present_conversation, present_turn
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def visible_conversations(user: User) -> QuerySet[Conversation]:
+    if not user.is_authenticated:
+        return Conversation.objects.none()
+    return Conversation.objects.filter(owner=user)
+
+
+def list_conversations(user: User, *, query: str = "") -> QuerySet[Conversation]:
+    conversations = visible_conversations(user).select_related("owner")
+    if query:
+        conversations = conversations.filter(
+            Q(title__icontains=query) | Q(turns__prompt__icontains=query)
+        ).distinct()
+    return conversations
+
+
+def get_conversation_for_user(user: User, conversation_id: Any) -> Conversation | None:
+    if not _is_id(conversation_id):
+        return None
+    return visible_conversations(user).select_related("owner").filter(pk=conversation_id).first()
+
+
+def get_turn_for_user(user: User, turn_id: Any) -> Turn | None:
+    if not _is_id(turn_id):
+        return None
+    return (
+        Turn.objects.filter(pk=turn_id, conversation__in=visible_conversations(user))
+        .select_related("conversation", "author")
+        .first()
+    )
+
+
+def get_image_for_user(user: User, image_id: Any) -> Image | None:
+    if not _is_id(image_id):
+        return None
+    return (
+        Image.objects.filter(pk=image_id, turn__conversation__in=visible_conversations(user))
+        .select_related("turn")
+        .first()
+    )
+
+
+def turns_with_images(conversation: Conversation, *, after: int = 0) -> QuerySet[Turn]:
+    return (
+        conversation.turns.filter(sequence__gt=after)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch(
+                "images", queryset=Image.objects.order_by("role", "position", "partial_index", "id")
+            )
+        )
+        .order_by("id")
+    )
+
+
+def conversation_snapshot(conversation: Conversation, *, after: int = 0) -> dict[str, Any]:
+    """The conversation as the database has it; with ``after``, only the turns changed since.
+
+    Each turn row carries the sequence of its latest event, so "what a browser missed since
+    N" is exactly the turns whose sequence is above N, in their current state.
+    """
+    conversation.refresh_from_db(fields=["last_sequence", "title", "updated_at"])
+    turns = [
+        present_turn(turn, list(turn.images.all()))
+        for turn in turns_with_images(conversation, after=after)
+    ]
+    return {
+        "type": "snapshot",
+        "sequence": max([conversation.last_sequence, *(t["sequence"] for t in turns)]),
+        "after": after,
+        "conversation": present_conversation(conversation),
+        "turns": turns,
+    }
+
+
+def _is_id(value: Any) -> bool:
+    try:
+        return 0 < int(value) < 2**63
+    except (TypeError, ValueError):
+        return False

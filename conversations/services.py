@@ -1,0 +1,301 @@
+"""Every user-initiated write: conversations, starting, cancelling and retrying turns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from conversations import imaging, streams
+from conversations.dispatch import dispatch_turn
+from conversations.errors import InvalidInput
+from conversations.events import publish_on_commit
+from conversations.models import Conversation, Image, Turn
+from conversations.presenters import present_image, turn_event
+from conversations.recording import advance_sequence, delete_files, store_image
+from upstream.capabilities import validate_options
+from upstream.errors import InvalidRequest
+from upstream.profiles import get_profile
+
+TITLE_MAX = 200
+IMAGE_MODES = {Turn.ApiMode.EDIT, Turn.ApiMode.VARIATION}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file as the view received it."""
+
+    name: str
+    data: bytes
+
+
+# --- Conversations ------------------------------------------------------------------------
+
+
+def create_conversation(
+    *, owner, title: str = "", default_options: dict | None = None
+) -> Conversation:
+    conversation = Conversation(
+        owner=owner,
+        title=clean_text(title, field="title", max_length=TITLE_MAX),
+        default_options=_options_dict(default_options or {}),
+    )
+    conversation.save()
+    return conversation
+
+
+def rename_conversation(*, conversation: Conversation, title: str) -> Conversation:
+    conversation.title = clean_text(title, field="title", max_length=TITLE_MAX)
+    conversation.save(update_fields=["title", "updated_at"])
+    return conversation
+
+
+def delete_conversation(*, conversation: Conversation) -> None:
+    images = list(Image.objects.filter(turn__conversation=conversation))
+    running = list(conversation.turns.filter(status__in=Turn.RUNNING).values_list("pk", flat=True))
+    with transaction.atomic():
+        conversation.turns.filter(pk__in=running).update(status=Turn.Status.CANCELLED)
+        conversation.delete()
+        transaction.on_commit(lambda: delete_files(images))
+    for turn_id in running:
+        streams.cancel_local(turn_id)
+
+
+# --- Turns --------------------------------------------------------------------------------
+
+
+def start_turn(
+    *,
+    conversation: Conversation,
+    author,
+    prompt: str,
+    parent: Turn | None = None,
+    api_mode: str = Turn.ApiMode.RESPONSES,
+    options: dict | None = None,
+    references: list[Upload] = (),
+    mask: Upload | None = None,
+) -> Turn:
+    """Validate everything, then store the turn and its files and dispatch it after commit.
+
+    Nothing is stored when any input is refused: the caller gets InvalidInput with a message
+    for the person and the field it concerns.
+    """
+    plan = _plan_turn(conversation, prompt, parent, api_mode, options or {}, references, mask)
+    saved: list[Image] = []
+    try:
+        with transaction.atomic():
+            turn = Turn.objects.create(
+                conversation=conversation,
+                parent=parent,
+                author=author,
+                prompt=plan.prompt,
+                api_mode=plan.api_mode,
+                image_model=plan.model,
+                text_model=settings.STUDIO_TEXT_MODEL if plan.api_mode == "responses" else "",
+                options=plan.options,
+            )
+            for position, data in enumerate(plan.references):
+                saved.append(store_image(turn, data, role=Image.Role.REFERENCE, position=position))
+            if plan.mask is not None:
+                saved.append(store_image(turn, plan.mask, role=Image.Role.MASK))
+            advance_sequence(turn)
+            publish_on_commit(
+                conversation.pk,
+                turn_event(
+                    turn,
+                    "turn.queued",
+                    prompt=turn.prompt,
+                    api_mode=turn.api_mode,
+                    images=[present_image(image) for image in saved],
+                ),
+            )
+            transaction.on_commit(lambda: dispatch_turn(turn.pk))
+    except BaseException:
+        delete_files(saved)
+        raise
+    return turn
+
+
+def cancel_turn(*, turn: Turn) -> Turn:
+    """Stop a queued or streaming turn; a finished turn is left as it is."""
+    with transaction.atomic():
+        updated = Turn.objects.filter(pk=turn.pk, status__in=Turn.RUNNING).update(
+            status=Turn.Status.CANCELLED,
+            completed_at=timezone.now(),
+            error_code="cancelled",
+            error_message="Cancelled.",
+        )
+        turn.refresh_from_db()
+        if not updated:
+            return turn
+        advance_sequence(turn)
+        publish_on_commit(turn.conversation_id, turn_event(turn, "turn.cancelled"))
+    streams.cancel_local(turn.pk)
+    return turn
+
+
+def retry_turn(*, turn: Turn, author) -> Turn:
+    """Start the same request again as a sibling of ``turn``, keeping the failed one."""
+    if turn.is_running:
+        raise InvalidInput("This turn is still running; cancel it first or wait for it.")
+    inputs: dict[str, list[Upload]] = {}
+    for image in turn.images.filter(role__in=[Image.Role.REFERENCE, Image.Role.MASK]):
+        with image.file.open("rb") as handle:
+            inputs.setdefault(image.role, []).append(Upload(image.file.name, handle.read()))
+    return start_turn(
+        conversation=turn.conversation,
+        author=author,
+        prompt=turn.prompt,
+        parent=turn.parent,
+        api_mode=turn.api_mode,
+        options={"model": turn.image_model, **turn.options},
+        references=inputs.get(Image.Role.REFERENCE, []),
+        mask=(inputs.get(Image.Role.MASK) or [None])[0],
+    )
+
+
+# --- Validation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _TurnPlan:
+    prompt: str
+    api_mode: str
+    model: str
+    options: dict[str, Any]
+    references: list[bytes]
+    mask: bytes | None
+
+
+def _plan_turn(conversation, prompt, parent, api_mode, options, references, mask) -> _TurnPlan:
+    if api_mode not in Turn.ApiMode.values:
+        raise InvalidInput(
+            f"Unknown API mode {api_mode!r}; choose one of {', '.join(Turn.ApiMode.values)}.",
+            field="api_mode",
+        )
+    prompt = clean_text(prompt, field="prompt", max_length=None)
+    if not prompt and api_mode != Turn.ApiMode.VARIATION:
+        raise InvalidInput("Write a prompt first.", field="prompt")
+    if parent is not None:
+        _check_parent(conversation, parent)
+    merged = {**conversation.default_options, **_options_dict(options)}
+    model = str(merged.pop("model", "") or settings.STUDIO_IMAGE_MODEL)
+    reference_infos = [
+        _inspect(upload, f"reference image {i + 1}") for i, upload in enumerate(references)
+    ]
+    source = _source_image(parent, reference_infos, api_mode)
+    normalized = _validate(
+        model,
+        api_mode,
+        merged,
+        conversation,
+        prompt,
+        image_count=len(references) or (1 if source else 0),
+        has_mask=mask is not None,
+    )
+    mask_bytes = _mask_bytes(mask, source) if mask is not None else None
+    return _TurnPlan(
+        prompt, api_mode, model, normalized, [upload.data for upload in references], mask_bytes
+    )
+
+
+def _check_parent(conversation: Conversation, parent: Turn) -> None:
+    if parent.conversation_id != conversation.pk:
+        raise InvalidInput("That earlier turn belongs to another conversation.", field="parent_id")
+    if parent.status != Turn.Status.COMPLETED:
+        raise InvalidInput(
+            "You can continue only from a turn that finished with an image.", field="parent_id"
+        )
+
+
+def _inspect(upload: Upload, label: str) -> imaging.ImageInfo:
+    try:
+        return imaging.inspect_image(
+            upload.data,
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+            max_pixels=settings.UPLOAD_MAX_PIXELS,
+            label=label,
+        )
+    except imaging.InvalidImage as exc:
+        raise InvalidInput(str(exc), field="references") from None
+
+
+def _source_image(parent, reference_infos, api_mode) -> tuple[int, int] | None:
+    """The size of the image this turn edits: the first reference, else the parent's image."""
+    if reference_infos:
+        return (reference_infos[0].width, reference_infos[0].height)
+    final = parent.images.filter(role=Image.Role.FINAL).first() if parent else None
+    if final is not None:
+        return (final.width, final.height)
+    if api_mode in IMAGE_MODES:
+        raise InvalidInput(
+            f"The {api_mode} mode needs an image: add a reference image or continue from a "
+            "turn with an image.",
+            field="references",
+        )
+    return None
+
+
+def _mask_bytes(mask: Upload, source: tuple[int, int] | None) -> bytes:
+    if source is None:
+        raise InvalidInput(
+            "A mask needs an image to edit: continue from an image or add a reference image.",
+            field="mask",
+        )
+    try:
+        imaging.inspect_image(
+            mask.data,
+            max_bytes=settings.UPLOAD_MAX_BYTES,
+            max_pixels=settings.UPLOAD_MAX_PIXELS,
+            label="mask",
+        )
+        return imaging.prepare_mask(mask.data, size=source)
+    except imaging.InvalidImage as exc:
+        raise InvalidInput(str(exc), field="mask") from None
+
+
+def _validate(model, api_mode, options, conversation, prompt, *, image_count, has_mask) -> dict:
+    try:
+        profile = get_profile(conversation.provider_profile)
+        return validate_options(
+            model=model,
+            mode=api_mode,
+            options=options,
+            profile=profile,
+            prompt=prompt,
+            image_count=image_count,
+            has_mask=has_mask,
+        )
+    except InvalidRequest as exc:
+        raise InvalidInput(exc.message, field=exc.param or "options") from None
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="options") from None
+
+
+def _options_dict(options: Any) -> dict[str, Any]:
+    if not isinstance(options, dict):
+        raise InvalidInput("Options must be a JSON object.", field="options")
+    return {str(key): value for key, value in options.items() if value not in (None, "")}
+
+
+def clean_text(value: Any, *, field: str, max_length: int | None) -> str:
+    """Text a person typed, or a clear refusal: no NUL bytes or lone surrogates."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"The {field} must be text.", field=field)
+    if "\x00" in value:
+        raise InvalidInput(f"The {field} contains a NUL character; remove it.", field=field)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(
+            f"The {field} contains broken characters (lone surrogates); retype it.", field=field
+        ) from None
+    value = value.strip()
+    if max_length is not None and len(value) > max_length:
+        raise InvalidInput(f"The {field} is longer than {max_length} characters.", field=field)
+    return value

@@ -1,0 +1,179 @@
+"""What a running turn produces, written as it arrives: rows and files, then the event.
+
+Every write is conditional on the turn still streaming, so a turn cancelled mid-stream
+stops at its next event and nothing lands after the cancel.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.db import transaction
+from django.utils import timezone
+
+from conversations.events import publish_on_commit
+from conversations.models import Image, Turn
+from conversations.presenters import present_image, turn_event
+from conversations.recording import advance_sequence, discard_attempt_output, store_image
+from upstream.errors import StreamClosed, UpstreamError
+from upstream.stream import FinalImage, PartialImage
+
+MODERATION_MESSAGE = (
+    "The image provider's safety system blocked this request. Rephrase the prompt or use "
+    "other images."
+)
+
+
+class TurnOutput:
+    def __init__(self, turn: Turn):
+        self.turn = turn
+        self.finals: list[Image] = []
+        self.streamed = False
+
+    # --- while streaming ------------------------------------------------------------------
+
+    def note_continuation(self, call, *, rejected: UpstreamError | None = None) -> None:
+        note = call.note
+        if rejected is not None:
+            note = f"{call.note} The provider rejected the stored id ({rejected.code})."
+        self._update(
+            continuation=call.continuation,
+            previous_response_id=call.previous_response_id,
+            continuation_note=note[:300],
+        )
+
+    def partial(self, item: PartialImage) -> None:
+        data = _decode(item.b64)
+        self.streamed = True
+        with transaction.atomic():
+            fields = {} if self.turn.first_partial_at else {"first_partial_at": timezone.now()}
+            self._claim_write(**fields)
+            image = store_image(
+                self.turn,
+                data,
+                role=Image.Role.PARTIAL,
+                partial_index=item.index,
+                image_call_id=item.item_id or "",
+            )
+            self._announce("turn.partial_image", image=present_image(image))
+
+    def final(self, item: FinalImage) -> None:
+        data = _decode(item.b64)
+        self.streamed = True
+        with transaction.atomic():
+            fields = {}
+            if item.revised_prompt and not self.turn.revised_prompt:
+                fields["revised_prompt"] = item.revised_prompt
+            self._claim_write(**fields)
+            image = store_image(
+                self.turn,
+                data,
+                role=Image.Role.FINAL,
+                position=len(self.finals),
+                image_call_id=item.item_id or "",
+            )
+            self.finals.append(image)
+            if "revised_prompt" in fields:
+                self._announce("turn.revised_prompt", revised_prompt=item.revised_prompt)
+
+    def complete(self, *, response_id: str | None, usage: dict, text: str, finals) -> None:
+        if not self.finals:
+            message = text.strip() or "The image provider finished without an image."
+            self.fail("no_image", message[:2000])
+            return
+        with transaction.atomic():
+            self._claim_write(
+                status=Turn.Status.COMPLETED,
+                completed_at=timezone.now(),
+                response_id=response_id or "",
+                usage=usage or {},
+                assistant_text=text or "",
+            )
+            self._announce(
+                "turn.completed",
+                images=[present_image(i) for i in self.finals],
+                revised_prompt=self.turn.revised_prompt or None,
+                usage=self.turn.usage or None,
+                response_id=response_id,
+            )
+
+    # --- endings --------------------------------------------------------------------------
+
+    def restart(self, *, reason: str) -> bool:
+        """Start a fresh attempt after a stream broke; False when attempts are used up."""
+        from django.conf import settings
+
+        if self.turn.attempts >= settings.TURN_MAX_ATTEMPTS:
+            return False
+        discard_attempt_output(self.turn)
+        self.finals, self.streamed = [], False
+        with transaction.atomic():
+            self._claim_write(
+                attempts=self.turn.attempts + 1, first_partial_at=None, revised_prompt=""
+            )
+            self._announce("turn.started", attempt=self.turn.attempts, restarted_because=reason)
+        return True
+
+    def fail_from(self, exc: UpstreamError) -> None:
+        if exc.is_moderation_block:
+            self.fail(
+                exc.code or "moderation_blocked",
+                _moderation_message(exc),
+                status=Turn.Status.BLOCKED,
+            )
+        else:
+            self.fail(exc.code or type(exc).__name__, exc.user_message)
+
+    def fail(self, code: str, message: str, *, status: str = Turn.Status.FAILED) -> None:
+        kind = "turn.blocked" if status == Turn.Status.BLOCKED else "turn.failed"
+        with transaction.atomic():
+            updated = Turn.objects.filter(pk=self.turn.pk, status__in=Turn.RUNNING).update(
+                status=status,
+                completed_at=timezone.now(),
+                error_code=code[:120],
+                error_message=message,
+            )
+            if not updated:
+                return
+            self.turn.refresh_from_db()
+            advance_sequence(self.turn)
+            self._announce(
+                kind, error={"code": self.turn.error_code, "message": self.turn.error_message}
+            )
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def _claim_write(self, **fields) -> None:
+        """Write ``fields`` only while the turn streams; a cancelled turn stops here."""
+        fields["heartbeat_at"] = timezone.now()
+        updated = Turn.objects.filter(pk=self.turn.pk, status=Turn.Status.STREAMING).update(
+            **fields
+        )
+        if not updated:
+            raise StreamClosed("The turn is no longer running.")
+        for name, value in fields.items():
+            setattr(self.turn, name, value)
+        advance_sequence(self.turn)
+
+    def _update(self, **fields) -> None:
+        Turn.objects.filter(pk=self.turn.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self.turn, name, value)
+
+    def _announce(self, kind: str, **fields) -> None:
+        publish_on_commit(self.turn.conversation_id, turn_event(self.turn, kind, **fields))
+
+
+def _decode(b64: str) -> bytes:
+    try:
+        return base64.b64decode(b64, validate=True)
+    except (binascii.Error, ValueError):
+        raise UpstreamError(
+            "The image provider sent an image that could not be decoded.", code="bad_image_data"
+        ) from None
+
+
+def _moderation_message(exc: UpstreamError) -> str:
+    provider = (exc.message or "").strip()
+    return f"{MODERATION_MESSAGE} (Provider: {provider})" if provider else MODERATION_MESSAGE

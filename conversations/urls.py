@@ -1,0 +1,22 @@
+from django.urls import path
+
+from conversations import views
+
+app_name = "conversations"
+
+urlpatterns = [
+    path("", views.studio_page, name="studio"),
+    path("c/<int:conversation_id>/", views.studio_page, name="conversation"),
+    path("api/conversations/", views.conversations_collection, name="conversations"),
+    path(
+        "api/conversations/<int:conversation_id>/",
+        views.conversation_detail,
+        name="conversation-detail",
+    ),
+    path("api/conversations/<int:conversation_id>/turns/", views.turns_collection, name="turns"),
+    path("api/turns/<int:turn_id>/", views.turn_detail, name="turn-detail"),
+    path("api/turns/<int:turn_id>/cancel/", views.cancel_turn, name="turn-cancel"),
+    path("api/turns/<int:turn_id>/retry/", views.retry_turn, name="turn-retry"),
+    path("api/capabilities/", views.capabilities, name="capabilities"),
+    path("media/images/<int:image_id>/", views.image_file, name="image"),
+]

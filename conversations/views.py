@@ -1,0 +1,246 @@
+"""JSON endpoints shared by the studio page and scripts (docs/api.md), and access-checked media.
+
+Views parse, call a service or selector, and answer. Outsiders get 404, bad input 4xx with a
+message a person understands.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_http_methods
+
+from conversations import services
+from conversations.errors import InvalidInput
+from conversations.models import Turn
+from conversations.presenters import present_conversation, present_turn
+from conversations.selectors import (
+    conversation_snapshot,
+    get_conversation_for_user,
+    get_image_for_user,
+    get_turn_for_user,
+    list_conversations,
+)
+from upstream.capabilities import MODELS, allowed_choices
+from upstream.profiles import get_profile
+
+MAX_REFERENCES = 16
+
+
+def api_view(methods: list[str]):
+    """JSON in and out: login required (401 as JSON), InvalidInput becomes a 4xx."""
+
+    def decorate(view):
+        @wraps(view)
+        @require_http_methods(methods)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return _error("Log in first.", status=401)
+            try:
+                return view(request, *args, **kwargs)
+            except InvalidInput as exc:
+                return _error(exc.message, field=exc.field, status=exc.status)
+            except Http404:
+                return _error("Not found.", status=404)
+
+        return wrapper
+
+    return decorate
+
+
+@login_required
+@ensure_csrf_cookie
+def studio_page(request: HttpRequest, conversation_id: int | None = None) -> HttpResponse:
+    if (
+        conversation_id is not None
+        and get_conversation_for_user(request.user, conversation_id) is None
+    ):
+        raise Http404
+    return render(request, "conversations/studio.html", {"conversation_id": conversation_id})
+
+
+@api_view(["GET", "POST"])
+def conversations_collection(request: HttpRequest) -> JsonResponse:
+    if request.method == "GET":
+        query = request.GET.get("q", "")[:200]
+        items = list_conversations(request.user, query=query)[:200]
+        return JsonResponse({"conversations": [present_conversation(c) for c in items]})
+    body = _json_body(request)
+    conversation = services.create_conversation(
+        owner=request.user,
+        title=body.get("title", ""),
+        default_options=body.get("default_options") or {},
+    )
+    return JsonResponse(present_conversation(conversation), status=201)
+
+
+@api_view(["GET", "PATCH", "DELETE"])
+def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = _conversation_or_404(request, conversation_id)
+    if request.method == "PATCH":
+        body = _json_body(request)
+        services.rename_conversation(conversation=conversation, title=body.get("title", ""))
+        return JsonResponse(present_conversation(conversation))
+    if request.method == "DELETE":
+        services.delete_conversation(conversation=conversation)
+        return HttpResponse(status=204)
+    return JsonResponse(conversation_snapshot(conversation))
+
+
+@api_view(["POST"])
+def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse:
+    conversation = _conversation_or_404(request, conversation_id)
+    fields = _turn_fields(request)
+    parent = None
+    if fields["parent_id"] is not None:
+        parent = get_turn_for_user(request.user, fields["parent_id"])
+        if parent is None:
+            raise InvalidInput("That earlier turn does not exist.", field="parent_id")
+    turn = services.start_turn(
+        conversation=conversation,
+        author=request.user,
+        prompt=fields["prompt"],
+        parent=parent,
+        api_mode=fields["api_mode"],
+        options=fields["options"],
+        references=_uploads(request, "references"),
+        mask=_mask(request),
+    )
+    return JsonResponse(present_turn(turn), status=201)
+
+
+@api_view(["GET"])
+def turn_detail(request: HttpRequest, turn_id: int) -> JsonResponse:
+    return JsonResponse(present_turn(_turn_or_404(request, turn_id)))
+
+
+@api_view(["POST"])
+def cancel_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
+    turn = services.cancel_turn(turn=_turn_or_404(request, turn_id))
+    return JsonResponse(present_turn(turn))
+
+
+@api_view(["POST"])
+def retry_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
+    turn = services.retry_turn(turn=_turn_or_404(request, turn_id), author=request.user)
+    return JsonResponse(present_turn(turn), status=201)
+
+
+@api_view(["GET"])
+def capabilities(request: HttpRequest) -> JsonResponse:
+    profile = get_profile(request.GET.get("profile") or settings.STUDIO_PROVIDER_PROFILE)
+    return JsonResponse(
+        {
+            "profile": profile.name,
+            "default_model": settings.STUDIO_IMAGE_MODEL,
+            "api_modes": [{"value": v, "label": label} for v, label in Turn.ApiMode.choices],
+            "models": {name: allowed_choices(name, profile) for name in MODELS},
+        }
+    )
+
+
+@require_GET
+def image_file(request: HttpRequest, image_id: int) -> FileResponse:
+    image = get_image_for_user(request.user, image_id)
+    if image is None:
+        raise Http404
+    field = image.thumbnail if request.GET.get("thumbnail") and image.thumbnail else image.file
+    response = FileResponse(
+        field.open("rb"),
+        content_type="image/webp" if field is image.thumbnail else image.content_type,
+    )
+    # Private media: cached by this browser only, and never sniffed into something else.
+    response["Cache-Control"] = "private, max-age=86400, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = (
+            f'attachment; filename="studio-{image.turn_id}-{image.pk}.{image.format}"'
+        )
+    return response
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def _conversation_or_404(request: HttpRequest, conversation_id: int):
+    conversation = get_conversation_for_user(request.user, conversation_id)
+    if conversation is None:
+        raise Http404
+    return conversation
+
+
+def _turn_or_404(request: HttpRequest, turn_id: int) -> Turn:
+    turn = get_turn_for_user(request.user, turn_id)
+    if turn is None:
+        raise Http404
+    return turn
+
+
+def _json_body(request: HttpRequest) -> dict:
+    if not request.body:
+        return {}
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("The request body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise InvalidInput("The request body must be a JSON object.")
+    return body
+
+
+def _turn_fields(request: HttpRequest) -> dict:
+    """A turn comes as multipart (with files) or as JSON (without)."""
+    if request.content_type == "application/json":
+        body = _json_body(request)
+    else:
+        body = {key: request.POST.get(key) for key in request.POST}
+        if body.get("options"):
+            try:
+                body["options"] = json.loads(body["options"])
+            except ValueError:
+                raise InvalidInput("The options are not valid JSON.", field="options") from None
+    parent_id = body.get("parent_id")
+    if parent_id in ("", None):
+        parent_id = None
+    elif isinstance(parent_id, bool) or not str(parent_id).isdigit():
+        raise InvalidInput("parent_id must be a turn id.", field="parent_id")
+    return {
+        "prompt": body.get("prompt") or "",
+        "api_mode": body.get("api_mode") or Turn.ApiMode.RESPONSES,
+        "options": body.get("options") or {},
+        "parent_id": parent_id,
+    }
+
+
+def _uploads(request: HttpRequest, name: str) -> list[services.Upload]:
+    files = request.FILES.getlist(name)
+    if len(files) > MAX_REFERENCES:
+        raise InvalidInput(f"Send at most {MAX_REFERENCES} reference images.", field=name)
+    uploads = []
+    for upload in files:
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise InvalidInput(
+                f"{upload.name} is {upload.size / 1_048_576:.1f} MB; the limit is "
+                f"{settings.UPLOAD_MAX_BYTES / 1_048_576:.0f} MB.",
+                field=name,
+                status=413,
+            )
+        uploads.append(services.Upload(upload.name, upload.read()))
+    return uploads
+
+
+def _mask(request: HttpRequest) -> services.Upload | None:
+    masks = _uploads(request, "mask")
+    if len(masks) > 1:
+        raise InvalidInput("Send one mask.", field="mask")
+    return masks[0] if masks else None
+
+
+def _error(message: str, *, field: str | None = None, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": {"message": message, "field": field}}, status=status)

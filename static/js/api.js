@@ -1,0 +1,63 @@
+// The JSON endpoints of the studio (session auth, CSRF header on writes).
+
+export class ApiError extends Error {
+  constructor(message, { status = 0, field = null } = {}) {
+    super(message);
+    this.status = status;
+    this.field = field;
+  }
+}
+
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+async function request(method, url, { json, form } = {}) {
+  const headers = { Accept: "application/json" };
+  let body;
+  if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    body = JSON.stringify(json);
+  } else if (form) {
+    body = form;
+  }
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body, credentials: "same-origin" });
+  } catch {
+    throw new ApiError("Could not reach Studio. Check your connection and try again.");
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    if (response.status === 401 || response.status === 403) {
+      if (!data?.error) throw new ApiError("Your session has ended; reload the page and log in.", { status: response.status });
+    }
+    const error = data?.error || {};
+    throw new ApiError(error.message || `The server answered ${response.status}.`, {
+      status: response.status,
+      field: error.field || null,
+    });
+  }
+  return data;
+}
+
+export const api = {
+  listConversations: (query = "") =>
+    request("GET", `/api/conversations/${query ? `?q=${encodeURIComponent(query)}` : ""}`),
+  createConversation: (title = "") => request("POST", "/api/conversations/", { json: { title } }),
+  getConversation: (id) => request("GET", `/api/conversations/${id}/`),
+  renameConversation: (id, title) => request("PATCH", `/api/conversations/${id}/`, { json: { title } }),
+  deleteConversation: (id) => request("DELETE", `/api/conversations/${id}/`),
+  startTurn: (conversationId, form) => request("POST", `/api/conversations/${conversationId}/turns/`, { form }),
+  cancelTurn: (id) => request("POST", `/api/turns/${id}/cancel/`),
+  retryTurn: (id) => request("POST", `/api/turns/${id}/retry/`),
+  capabilities: () => request("GET", "/api/capabilities/"),
+};

@@ -1,0 +1,251 @@
+// The composer: prompt, reference images (picker, drag-and-drop, paste), the turn it continues
+// from, an optional mask, and sending the turn.
+
+import { api } from "./api.js";
+import { finals } from "./tree.js";
+import { clear, h, truncate } from "./util.js";
+
+const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"];
+const MAX_REFERENCES = 16;
+
+export class Composer {
+  constructor({ form, tree, options, getConversationId, onSent }) {
+    this.form = form;
+    this.tree = tree;
+    this.options = options;
+    this.getConversationId = getConversationId;
+    this.onSent = onSent;
+    this.prompt = form.querySelector("#prompt");
+    this.sendButton = form.querySelector("#send");
+    this.fileInput = form.querySelector("#reference-input");
+    this.referenceList = form.querySelector("#reference-list");
+    this.context = form.querySelector("#composer-context");
+    this.errorEl = form.querySelector("#composer-error");
+    this.references = []; // {file, url}
+    this.explicitParentId = null; // set by "edit from here"
+    this.detached = false; // "start over": no parent
+    this.mask = null; // {blob, url, turnId, width, height}
+    this.sending = false;
+    this.bind();
+  }
+
+  bind() {
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.send();
+    });
+    this.prompt.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.send();
+      }
+    });
+    this.prompt.addEventListener("input", () => this.autosize());
+    this.form.querySelector("#add-reference").addEventListener("click", () => this.fileInput.click());
+    this.fileInput.addEventListener("change", () => {
+      this.addFiles([...this.fileInput.files]);
+      this.fileInput.value = "";
+    });
+    this.form.addEventListener("paste", (event) => {
+      const files = [...(event.clipboardData?.files || [])].filter((f) => IMAGE_TYPES.includes(f.type));
+      if (files.length) {
+        event.preventDefault();
+        this.addFiles(files);
+      }
+    });
+    const zone = this.form.closest(".workspace") || this.form;
+    zone.addEventListener("dragover", (event) => {
+      if ([...(event.dataTransfer?.types || [])].includes("Files")) {
+        event.preventDefault();
+        this.form.classList.add("dropping");
+      }
+    });
+    zone.addEventListener("dragleave", (event) => {
+      if (!zone.contains(event.relatedTarget)) this.form.classList.remove("dropping");
+    });
+    zone.addEventListener("drop", (event) => {
+      if (!event.dataTransfer?.files?.length) return;
+      event.preventDefault();
+      this.form.classList.remove("dropping");
+      this.addFiles([...event.dataTransfer.files]);
+    });
+  }
+
+  autosize() {
+    this.prompt.style.height = "auto";
+    this.prompt.style.height = `${Math.min(this.prompt.scrollHeight, 220)}px`;
+  }
+
+  focus() {
+    this.prompt.focus();
+  }
+
+  setPrompt(text) {
+    this.prompt.value = text;
+    this.autosize();
+    this.prompt.focus();
+  }
+
+  addFiles(files) {
+    const rejected = files.filter((f) => !IMAGE_TYPES.includes(f.type));
+    for (const file of files) {
+      if (!IMAGE_TYPES.includes(file.type) || this.references.length >= MAX_REFERENCES) continue;
+      this.references.push({ file, url: URL.createObjectURL(file) });
+    }
+    this.showError(rejected.length ? `Only PNG, JPEG and WebP images can be added (${rejected.map((f) => f.name).join(", ")}).` : "");
+    this.renderReferences();
+  }
+
+  removeReference(index) {
+    const [removed] = this.references.splice(index, 1);
+    if (removed) URL.revokeObjectURL(removed.url);
+    this.renderReferences();
+    this.prompt.focus();
+  }
+
+  renderReferences() {
+    clear(this.referenceList);
+    this.references.forEach((ref, index) => {
+      this.referenceList.append(h("figure.reference-thumb", {},
+        h("img", { src: ref.url, alt: `Reference ${index + 1}: ${ref.file.name}` }),
+        h("button.remove", { type: "button", title: `Remove ${ref.file.name}`,
+          "aria-label": `Remove reference ${ref.file.name}`, onclick: () => this.removeReference(index) }, "×")));
+    });
+    this.referenceList.hidden = !this.references.length;
+  }
+
+  /** "Edit from here": the next turn continues from ``turnId`` (a branch if it has children). */
+  continueFrom(turnId) {
+    this.explicitParentId = turnId;
+    this.detached = false;
+    if (this.mask && this.mask.turnId !== turnId) this.clearMask();
+    this.renderContext();
+    this.focus();
+  }
+
+  setMask(mask) {
+    if (this.mask) URL.revokeObjectURL(this.mask.url);
+    this.mask = mask;
+    this.explicitParentId = mask.turnId;
+    this.detached = false;
+    this.options.ensureMode(["responses", "edit"]);
+    this.renderContext();
+    this.focus();
+  }
+
+  clearMask() {
+    if (this.mask) URL.revokeObjectURL(this.mask.url);
+    this.mask = null;
+    this.renderContext();
+  }
+
+  /** The turn the next message continues from, or null for a fresh start. */
+  parentTurn() {
+    if (this.detached) return null;
+    if (this.explicitParentId) return this.tree.get(this.explicitParentId);
+    return this.tree.continuationPoint();
+  }
+
+  renderContext() {
+    clear(this.context);
+    const parent = this.parentTurn();
+    if (parent) {
+      const image = finals(parent)[0];
+      const label = this.explicitParentId ? "Branching from" : "Continuing from";
+      this.context.append(h("div.chip.parent-chip", { "data-parent-id": parent.id },
+        image ? h("img", { src: image.thumbnail_url, alt: "" }) : null,
+        h("span", {}, `${label} `, h("q", { text: truncate(parent.prompt, 48) })),
+        h("button.chip-x", { type: "button", title: "Start a new image instead",
+          "aria-label": "Start a new image instead of continuing", onclick: () => {
+            this.detached = true;
+            this.explicitParentId = null;
+            this.clearMask();
+            this.renderContext();
+            this.focus();
+          } }, "×")));
+    }
+    if (this.mask) {
+      this.context.append(h("div.chip.mask-chip", {},
+        h("img", { src: this.mask.preview, alt: "" }),
+        h("span", { text: "Mask: only the painted area changes" }),
+        h("button.chip-x", { type: "button", "aria-label": "Remove the mask", title: "Remove the mask",
+          onclick: () => this.clearMask() }, "×")));
+    }
+    this.context.hidden = !this.context.childElementCount;
+  }
+
+  showError(message) {
+    this.errorEl.textContent = message || "";
+    this.errorEl.hidden = !message;
+  }
+
+  async send() {
+    if (this.sending) return;
+    const conversationId = this.getConversationId();
+    const prompt = this.prompt.value.trim();
+    const mode = this.options.apiMode;
+    if (!prompt && mode !== "variation") {
+      this.showError("Write a prompt first.");
+      this.prompt.focus();
+      return;
+    }
+    const problem = this.options.sizeProblem();
+    if (problem) {
+      this.showError(problem);
+      return;
+    }
+    const parent = this.parentTurn();
+    if (parent && parent.status !== "completed") {
+      const running = parent.status === "queued" || parent.status === "streaming";
+      this.showError(running
+        ? "The last image is still being made. Wait for it, cancel it, or use “Edit from here” on an earlier image."
+        : "That turn has no image to continue from. Retry it, or use “Edit from here” on an earlier image.");
+      return;
+    }
+    const form = new FormData();
+    form.append("prompt", prompt);
+    form.append("api_mode", mode);
+    form.append("options", JSON.stringify(this.options.values()));
+    if (parent) form.append("parent_id", String(parent.id));
+    for (const ref of this.references) form.append("references", ref.file, ref.file.name);
+    if (this.mask) form.append("mask", this.mask.blob, "mask.png");
+    this.sending = true;
+    this.sendButton.disabled = true;
+    this.showError("");
+    try {
+      const id = conversationId || (await this.onSent.ensureConversation(prompt));
+      const turn = await api.startTurn(id, form);
+      this.reset();
+      this.onSent.sent(turn);
+    } catch (error) {
+      this.showError(error.message);
+      if (error.field === "prompt") this.prompt.focus();
+      if (["options", "size", "quality", "model"].includes(error.field)) this.options.setOpen(true);
+    } finally {
+      this.sending = false;
+      this.sendButton.disabled = false;
+    }
+  }
+
+  reset() {
+    this.prompt.value = "";
+    this.autosize();
+    for (const ref of this.references) URL.revokeObjectURL(ref.url);
+    this.references = [];
+    this.renderReferences();
+    this.explicitParentId = null;
+    this.detached = false;
+    if (this.mask) URL.revokeObjectURL(this.mask.url);
+    this.mask = null;
+    this.renderContext();
+  }
+
+  /** A new conversation was opened: nothing carries over but the prompt being typed. */
+  resetContext() {
+    this.explicitParentId = null;
+    this.detached = false;
+    this.mask = null;
+    this.showError("");
+    this.renderContext();
+  }
+}

@@ -1,0 +1,280 @@
+// The options panel: offers only what the chosen model and provider support
+// (GET /api/capabilities/), remembers the choice, and estimates the cost before sending.
+
+import { clear, formatDollars, formatNumber, h, parseSize } from "./util.js";
+
+const STORAGE_KEY = "studio.options.v1";
+// gpt-image-1 output tokens per image (protocol table), +100 per partial image.
+const OUTPUT_TOKENS = {
+  low: { "1024x1024": 272, "1024x1536": 408, "1536x1024": 400 },
+  medium: { "1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1568 },
+  high: { "1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6208 },
+};
+const PARTIAL_IMAGE_TOKENS = 100;
+export const DOLLARS_PER_IMAGE_OUTPUT_TOKEN = 40 / 1_000_000;
+const CUSTOM = "custom";
+
+const DEFAULTS = {
+  api_mode: "responses",
+  size: "1024x1024",
+  quality: "medium",
+  output_format: "png",
+  output_compression: 90,
+  background: "auto",
+  moderation: "auto",
+  input_fidelity: "",
+  partial_images: 2,
+  n: 1,
+  style: "",
+  custom_width: 1536,
+  custom_height: 864,
+};
+
+export function estimateOutputTokens({ size, quality, partialImages = 0 }) {
+  const table = OUTPUT_TOKENS[quality] || OUTPUT_TOKENS.high; // "auto" resolves to high
+  const [width, height] = parseSize(size) || [1024, 1024];
+  const key = `${width}x${height}`;
+  let base = table[key];
+  if (base === undefined) {
+    const aspect = (s) => { const [w, hh] = parseSize(s); return Math.abs(Math.log((w / hh) / (width / height))); };
+    const nearest = Object.keys(table).sort((a, b) => aspect(a) - aspect(b))[0];
+    const [nw, nh] = parseSize(nearest);
+    base = Math.round(table[nearest] * (width * height) / (nw * nh));
+  }
+  return base + PARTIAL_IMAGE_TOKENS * partialImages;
+}
+
+export class OptionsPanel {
+  constructor({ panel, toggle, summary, estimate, onChange }) {
+    this.panel = panel;
+    this.toggle = toggle;
+    this.summaryEl = summary;
+    this.estimateEl = estimate;
+    this.onChange = onChange || (() => {});
+    this.caps = null;
+    this.state = { ...DEFAULTS, ...loadSaved() };
+    toggle.addEventListener("click", () => this.setOpen(this.panel.hidden));
+    panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        this.setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
+  setOpen(open) {
+    this.panel.hidden = !open;
+    this.toggle.setAttribute("aria-expanded", String(open));
+    if (open) this.panel.querySelector("select, input")?.focus();
+  }
+
+  setCapabilities(caps) {
+    this.caps = caps;
+    if (!this.state.model || !caps.models[this.state.model]) this.state.model = caps.default_model;
+    this.render();
+  }
+
+  get model() {
+    return this.caps?.models[this.state.model] || null;
+  }
+
+  get apiMode() {
+    return this.state.api_mode;
+  }
+
+  /** Switch the API mode when an action needs one (a mask needs an image edit). */
+  ensureMode(preferred) {
+    const modes = this.model?.modes || [];
+    if (modes.includes(this.state.api_mode) && preferred.includes(this.state.api_mode)) return;
+    const mode = preferred.find((m) => modes.includes(m));
+    if (mode) {
+      this.state.api_mode = mode;
+      this.render();
+    }
+  }
+
+  set(name, value) {
+    this.state[name] = value;
+    this.render();
+  }
+
+  /** Options as the turns endpoint takes them: only what this model supports. */
+  values() {
+    const m = this.model;
+    const s = this.state;
+    if (!m) return { model: s.model };
+    const options = { model: m.model };
+    const size = this.size();
+    if (size) options.size = size;
+    if (m.qualities.includes(s.quality)) options.quality = s.quality;
+    if (m.output_formats.length > 1 && m.output_formats.includes(s.output_format)) {
+      options.output_format = s.output_format;
+      if (m.supports_compression && s.output_format !== "png") {
+        options.output_compression = Number(s.output_compression);
+      }
+    }
+    if (m.backgrounds.includes(s.background)) options.background = s.background;
+    if (m.moderations.includes(s.moderation)) options.moderation = s.moderation;
+    if (s.input_fidelity && m.input_fidelities.includes(s.input_fidelity) && s.api_mode !== "generate") {
+      options.input_fidelity = s.input_fidelity;
+    }
+    if (m.max_partial_images > 0) {
+      options.partial_images = Math.min(Number(s.partial_images) || 0, m.max_partial_images);
+    }
+    const n = Math.max(1, Math.min(Number(s.n) || 1, m.max_n));
+    if (n > 1) options.n = n;
+    if (m.styles.includes(s.style)) options.style = s.style;
+    return options;
+  }
+
+  size() {
+    const m = this.model;
+    if (!m) return null;
+    if (this.state.size === CUSTOM && m.supports_custom_size) {
+      return `${Number(this.state.custom_width)}x${Number(this.state.custom_height)}`;
+    }
+    return m.sizes.includes(this.state.size) ? this.state.size : m.sizes[0];
+  }
+
+  /** A message when the custom size breaks the model's rules, else "". */
+  sizeProblem() {
+    const m = this.model;
+    if (!m || this.state.size !== CUSTOM || !m.size_rules) return "";
+    const r = m.size_rules;
+    const w = Number(this.state.custom_width);
+    const hgt = Number(this.state.custom_height);
+    const problems = [];
+    if (!w || !hgt) return "Enter a width and a height.";
+    if (w % r.multiple_of || hgt % r.multiple_of) problems.push(`edges must be multiples of ${r.multiple_of}`);
+    if (Math.max(w, hgt) > r.max_edge) problems.push(`the longest edge may be at most ${r.max_edge}px`);
+    if (Math.max(w, hgt) > r.max_ratio * Math.min(w, hgt)) problems.push(`the ratio may be at most ${r.max_ratio}:1`);
+    if (w * hgt < r.min_pixels || w * hgt > r.max_pixels) {
+      problems.push(`the area must be ${formatNumber(r.min_pixels)}–${formatNumber(r.max_pixels)} pixels`);
+    }
+    return problems.length ? `Custom size: ${problems.join("; ")}.` : "";
+  }
+
+  summary() {
+    const o = this.values();
+    return [o.model, o.size, o.quality].filter(Boolean).join(" · ");
+  }
+
+  estimate() {
+    const m = this.model;
+    if (!m) return "";
+    if (m.max_partial_images === 0 && !m.moderations.length) {
+      return `${m.model} bills per image`;
+    }
+    const o = this.values();
+    const n = o.n || 1;
+    const tokens = n * estimateOutputTokens({
+      size: o.size === "auto" ? "1024x1024" : o.size,
+      quality: o.quality || "auto",
+      partialImages: o.partial_images || 0,
+    });
+    const dollars = tokens * DOLLARS_PER_IMAGE_OUTPUT_TOKEN;
+    return `≈ ${formatNumber(tokens)} image tokens · ≈ ${formatDollars(dollars)}`;
+  }
+
+  render() {
+    const m = this.model;
+    if (!m) return;
+    const s = this.state;
+    if (!m.modes.includes(s.api_mode)) s.api_mode = m.modes[0];
+    const fields = [
+      this.select("model", "Model", Object.keys(this.caps.models).map((name) => [name, name])),
+      this.select("api_mode", "API", this.caps.api_modes
+        .filter((mode) => m.modes.includes(mode.value))
+        .map((mode) => [mode.value, mode.label])),
+      this.sizeField(m),
+      this.select("quality", "Quality", m.qualities.map((q) => [q, q])),
+    ];
+    if (m.output_formats.length > 1) {
+      fields.push(this.select("output_format", "Format", m.output_formats.map((f) => [f, f])));
+    }
+    if (m.supports_compression && m.output_formats.includes(s.output_format) && s.output_format !== "png") {
+      fields.push(this.range("output_compression", "Compression", 0, 100, 1, "%"));
+    }
+    if (m.backgrounds.length) {
+      fields.push(this.select("background", "Background", m.backgrounds.map((b) => [b, b]), (value) =>
+        value === "transparent" && s.output_format === "jpeg"));
+    }
+    if (m.moderations.length) fields.push(this.select("moderation", "Moderation", m.moderations.map((v) => [v, v])));
+    if (m.input_fidelities.length && s.api_mode !== "generate") {
+      fields.push(this.select("input_fidelity", "Input fidelity",
+        [["", "default"], ...m.input_fidelities.map((v) => [v, v])]));
+    }
+    if (m.styles.length) fields.push(this.select("style", "Style", [["", "default"], ...m.styles.map((v) => [v, v])]));
+    if (m.max_partial_images > 0) {
+      fields.push(this.select("partial_images", "Partial images",
+        Array.from({ length: m.max_partial_images + 1 }, (_, i) => [String(i), String(i)])));
+    }
+    if (m.max_n > 1) fields.push(this.number("n", "Images", 1, m.max_n, 1));
+    const focused = document.activeElement?.id;
+    clear(this.panel);
+    this.panel.append(h("legend.visually-hidden", { text: "Image options" }), h("div.options-grid", {}, fields));
+    const problem = this.sizeProblem();
+    if (problem) this.panel.append(h("p.field-error", { role: "alert", text: problem }));
+    if (m.note) this.panel.append(h("p.help", { text: m.note }));
+    if (focused) document.getElementById(focused)?.focus();
+    this.summaryEl.textContent = this.summary();
+    this.estimateEl.textContent = this.estimate();
+    saveState(this.state);
+    this.onChange(this.values());
+  }
+
+  sizeField(m) {
+    const s = this.state;
+    const sizes = m.sizes.map((v) => [v, v]);
+    if (m.supports_custom_size) sizes.push([CUSTOM, "custom W×H"]);
+    if (!sizes.some(([v]) => v === s.size)) s.size = m.sizes.includes("1024x1024") ? "1024x1024" : m.sizes[0];
+    const field = this.select("size", "Size", sizes);
+    if (s.size !== CUSTOM) return field;
+    return h("div.field.size-field", {},
+      field,
+      h("div.custom-size", {},
+        this.number("custom_width", "Width", 16, m.size_rules?.max_edge || 4096, m.size_rules?.multiple_of || 16),
+        h("span", { "aria-hidden": "true", text: "×" }),
+        this.number("custom_height", "Height", 16, m.size_rules?.max_edge || 4096, m.size_rules?.multiple_of || 16)));
+  }
+
+  select(name, label, choices, isDisabled = () => false) {
+    const id = `opt-${name}`;
+    const value = String(this.state[name] ?? "");
+    const select = h("select", { id, name, onchange: (e) => this.set(name, e.target.value) },
+      choices.map(([v, text]) => h("option", { value: v, selected: v === value, disabled: isDisabled(v) }, text)));
+    return h("div.field", {}, h("label", { for: id, text: label }), select);
+  }
+
+  number(name, label, min, max, step) {
+    const id = `opt-${name}`;
+    const input = h("input", { id, name, type: "number", min, max, step, value: String(this.state[name]),
+      onchange: (e) => this.set(name, e.target.value) });
+    return h("div.field", {}, h("label", { for: id, text: label }), input);
+  }
+
+  range(name, label, min, max, step, unit) {
+    const id = `opt-${name}`;
+    const output = h("output", { for: id, text: `${this.state[name]}${unit}` });
+    const input = h("input", { id, name, type: "range", min, max, step, value: String(this.state[name]),
+      oninput: (e) => { output.textContent = `${e.target.value}${unit}`; },
+      onchange: (e) => this.set(name, Number(e.target.value)) });
+    return h("div.field", {}, h("label", { for: id }, label, " ", output), input);
+  }
+}
+
+function loadSaved() {
+  try {
+    return JSON.parse(localStorage.getItem(STORAGE_KEY) || "{}") || {};
+  } catch {
+    return {};
+  }
+}
+
+function saveState(state) {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+  } catch {
+    // Private mode or full storage: the options simply are not remembered.
+  }
+}

@@ -1,0 +1,99 @@
+// The live connection of one conversation: snapshot first, then turn events; reconnects with
+// exponential backoff and resumes from the last sequence it saw, so nothing is missed.
+
+const PING_EVERY_MS = 25000;
+const MAX_BACKOFF_MS = 15000;
+
+export class LiveSocket {
+  constructor({ conversationId, after = 0, onSnapshot, onEvent, onState }) {
+    this.conversationId = conversationId;
+    this.lastSequence = after;
+    this.onSnapshot = onSnapshot;
+    this.onEvent = onEvent;
+    this.onState = onState || (() => {});
+    this.attempt = 0;
+    this.closed = false;
+    this.ws = null;
+    this.retryTimer = null;
+    this.pingTimer = null;
+    this.wake = () => this.reconnectNow();
+    window.addEventListener("online", this.wake);
+    document.addEventListener("visibilitychange", this.wake);
+  }
+
+  url() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    return `${scheme}://${location.host}/ws/conversations/${this.conversationId}/?after=${this.lastSequence}`;
+  }
+
+  connect() {
+    if (this.closed) return;
+    clearTimeout(this.retryTimer);
+    this.onState(this.attempt ? "reconnecting" : "connecting");
+    const ws = new WebSocket(this.url());
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.onState("live");
+      clearInterval(this.pingTimer);
+      this.pingTimer = setInterval(() => this.send({ type: "ping" }), PING_EVERY_MS);
+    };
+    ws.onmessage = (message) => this.receive(message.data);
+    ws.onclose = () => {
+      clearInterval(this.pingTimer);
+      if (this.ws !== ws || this.closed) return;
+      this.ws = null;
+      this.scheduleReconnect();
+    };
+    // An error is always followed by close, where the reconnect is scheduled.
+    ws.onerror = () => {};
+  }
+
+  receive(text) {
+    let message;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (message.type === "pong" || message.type === "error") return;
+    if (typeof message.sequence === "number") {
+      this.lastSequence = Math.max(this.lastSequence, message.sequence);
+    }
+    if (message.type === "snapshot") this.onSnapshot(message);
+    else if (message.type?.startsWith("turn.")) this.onEvent(message);
+  }
+
+  send(message) {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  scheduleReconnect() {
+    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** this.attempt) * (0.75 + Math.random() * 0.5);
+    this.attempt += 1;
+    this.onState("reconnecting");
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  reconnectNow() {
+    if (this.closed || document.visibilityState === "hidden") return;
+    if (!this.ws && this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.connect();
+    }
+  }
+
+  close() {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.pingTimer);
+    window.removeEventListener("online", this.wake);
+    document.removeEventListener("visibilitychange", this.wake);
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.close();
+    }
+    this.onState("idle");
+  }
+}

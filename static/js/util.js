@@ -1,0 +1,76 @@
+// Small DOM and formatting helpers shared by the studio modules.
+
+/** Create an element: h("button.btn.primary", {type: "button", onclick}, "Send"). */
+export function h(tag, attrs = {}, ...children) {
+  const [name, ...classes] = tag.split(".");
+  const node = document.createElement(name || "div");
+  if (classes.length) node.className = classes.join(" ");
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") {
+      node.addEventListener(key.slice(2), value);
+    } else if (key === "dataset") {
+      Object.assign(node.dataset, value);
+    } else if (key === "text") {
+      node.textContent = value;
+    } else if (key in node && typeof value !== "string") {
+      node[key] = value;
+    } else {
+      node.setAttribute(key, value === true ? "" : value);
+    }
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function clear(node) {
+  while (node.firstChild) node.firstChild.remove();
+  return node;
+}
+
+export function formatElapsed(ms) {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
+}
+
+export function formatNumber(value) {
+  return Number(value || 0).toLocaleString("en-US");
+}
+
+export function formatDollars(value) {
+  if (value < 0.01) return `$${value.toFixed(4)}`;
+  return `$${value.toFixed(value < 1 ? 3 : 2)}`;
+}
+
+export function parseSize(size) {
+  const match = /^(\d+)\s*[x×]\s*(\d+)$/i.exec(String(size || "").trim());
+  return match ? [Number(match[1]), Number(match[2])] : null;
+}
+
+export function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+export function truncate(text, length) {
+  const value = String(text || "").replace(/\s+/g, " ").trim();
+  return value.length > length ? `${value.slice(0, length - 1)}…` : value;
+}
+
+/** Load an image URL; resolves with the element once it has decoded (never rejects). */
+export function preload(url) {
+  return new Promise((resolve) => {
+    const img = new Image();
+    img.decoding = "async";
+    img.onload = () => resolve(img);
+    img.onerror = () => resolve(null);
+    img.src = url;
+  });
+}

@@ -1,0 +1,75 @@
+"""Shared fixtures: the simulated provider on a loopback port, people, conversations."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from PIL import Image as PILImage
+
+from upstream.simulator.server import RunningSimulator, start_in_thread
+
+
+@pytest.fixture(scope="session")
+def simulator() -> Iterator[RunningSimulator]:
+    running = start_in_thread()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sim(simulator: RunningSimulator) -> Iterator[RunningSimulator]:
+    """The shared simulator, reset to defaults around each test."""
+    simulator.clear()
+    simulator.configure(latency=(0.0, 0.0), gateway=False)
+    yield simulator
+    simulator.clear()
+    simulator.configure(latency=(0.0, 0.0), gateway=False)
+
+
+@pytest.fixture
+def studio_settings(settings, sim, tmp_path):
+    """Unit-test settings: turns run inline on commit, in-memory channels, the simulator."""
+    settings.TURN_DISPATCH = "inline"
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.OPENAI_BASE_URL = sim.url
+    settings.OPENAI_API_KEY = ""
+    settings.UPSTREAM_MAX_RETRIES = 2
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return settings
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice", password="correct-horse-9")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", password="correct-horse-9")
+
+
+@pytest.fixture
+def charlie(django_user_model):
+    return django_user_model.objects.create_user("charlie", password="correct-horse-9")
+
+
+@pytest.fixture
+def conversation(alice, studio_settings):
+    from conversations.services import create_conversation
+
+    return create_conversation(owner=alice, title="Foxes")
+
+
+def png_bytes(size=(64, 64), color=(200, 40, 40, 255), mode="RGBA", fmt="PNG") -> bytes:
+    buffer = io.BytesIO()
+    PILImage.new(mode, size, color if mode != "L" else 0).save(buffer, format=fmt)
+    return buffer.getvalue()
