@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -111,8 +111,6 @@ def _run_claimed(turn: Turn, client: UpstreamClient) -> None:
             log.exception("turn %s failed unexpectedly", turn.pk)
             output.fail("internal_error", "Something went wrong on our side; try again.")
             return
-        finally:
-            close_old_connections()
 
 
 def _attempt(turn: Turn, client: UpstreamClient, output: TurnOutput) -> None:

@@ -96,6 +96,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # A file, not Django's in-memory default: shared-cache memory databases lock
+            # whole tables and ignore the busy timeout, unlike the real embedded database.
+            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -103,10 +106,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Channels, Celery, turn dispatch ------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s channels_redis
+    # blocks in BZPOPMIN, so every websocket idle for 5 s died with "Timeout reading".
+    # Reads must outlast that block.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "capacity": 1000,
+                "expiry": 30,
+            },
         }
     }
     TURN_DISPATCH = env_str("TURN_DISPATCH", "celery")

@@ -291,9 +291,11 @@ def _raise_not_a_stream(response: httpx.Response, content_type: str, secret: str
 
 
 def _decode(name: str, data: str, request_id: str | None) -> ev.Event | None:
-    if data.strip() == "[DONE]":
+    # Only short data can be a marker; stripping a multi-megabyte image would copy it.
+    short = data.strip() if len(data) < 64 else data
+    if short == "[DONE]":
         return _DONE
-    if not data.strip():
+    if not short:
         # `event: keepalive` may come without data; other empty events mean nothing.
         return ev.parse_event({}, default_type=name) if name else None
     try:

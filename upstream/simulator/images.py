@@ -62,10 +62,7 @@ async def generations(request: Request, ctx: RequestContext, incoming: Incoming)
     await ctx.before_answer()
     options = resolve(params, model=model, gateway=ctx.gateway)
     job = ImagesJob("generation", prompt, options, params)
-    job.tasks = [
-        ImageTask(prompt, options, salt=f"{ctx.request_id}:{i}")
-        for i in range(_count(params, ctx, model))
-    ]
+    job.tasks = [ImageTask(prompt, options, salt=str(i)) for i in range(_count(params, ctx, model))]
     return await answer(job, ctx)
 
 
@@ -80,8 +77,7 @@ async def edits(request: Request, ctx: RequestContext, incoming: Incoming) -> Re
     job = ImagesJob("edit", prompt, options, params, inputs=pictures)
     count = _count(params, ctx, model)
     job.tasks = [
-        ImageTask(prompt, options, base=base, mask=mask, salt=f"{ctx.request_id}:{i}")
-        for i in range(count)
+        ImageTask(prompt, options, base=base, mask=mask, salt=str(i)) for i in range(count)
     ]
     return await answer(job, ctx)
 

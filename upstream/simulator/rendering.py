@@ -5,12 +5,15 @@ Runs in a worker thread: Pillow work must not block the event loop serving other
 from __future__ import annotations
 
 import base64
+import hashlib
+import threading
 from dataclasses import dataclass, field
 
 from PIL import Image
 
 from upstream.simulator import drawing
 from upstream.simulator.options import ImageOptions, drawing_quality
+from upstream.simulator.store import LRU
 
 
 @dataclass
@@ -30,7 +33,39 @@ class Rendered:
     partials_b64: list[str] = field(default_factory=list)
 
 
+_cache: LRU[Rendered] = LRU(64)
+_key_locks: dict[str, threading.Lock] = {}
+_key_locks_guard = threading.Lock()
+
+
 def render(task: ImageTask) -> Rendered:
+    """Render once per distinct task: pictures are deterministic, and benchmarks and tests
+    send the same prompt from many concurrent streams, which should cost I/O, not CPU."""
+    key = _key(task)
+    with _key_locks_guard:
+        lock = _key_locks.setdefault(key, threading.Lock())
+    with lock:
+        cached = _cache.get(key)
+        if cached is None:
+            cached = _render(task)
+            _cache.put(key, cached)
+    with _key_locks_guard:
+        _key_locks.pop(key, None)
+    return cached
+
+
+def _key(task: ImageTask) -> str:
+    digest = hashlib.blake2b(
+        repr((task.prompt, task.options, task.salt, task.variation_index)).encode()
+    )
+    for img in (task.base, task.mask):
+        if img is not None:
+            digest.update(f"{img.mode}{img.size}".encode())
+            digest.update(img.tobytes())
+    return digest.hexdigest()
+
+
+def _render(task: ImageTask) -> Rendered:
     opts = task.options
     if task.variation_index is not None and task.base is not None:
         img = drawing.vary(task.base, task.variation_index, opts.size)

@@ -235,7 +235,7 @@ def _plan_images(
     count = _NUMBERS[match.group(1)] if match else 1
     for index in range(count):
         plan.tasks.append(
-            ImageTask(plan.prompt, plan.options, base=base, mask=mask, salt=f"{plan.id}:{index}")
+            ImageTask(plan.prompt, plan.options, base=base, mask=mask, salt=str(index))
         )
         plan.item_ids.append(new_id("ig_"))
 
@@ -357,7 +357,10 @@ def response_object(
     }
     if done and plan.tasks and plan.options is not None:
         # The installed SDK's ToolUsage requires every tool family, zero when unused.
-        response["tool_usage"] = {"image_gen": _image_usage(plan), "web_search": {"num_requests": 0}}
+        response["tool_usage"] = {
+            "image_gen": _image_usage(plan),
+            "web_search": {"num_requests": 0},
+        }
     return response
 
 
@@ -447,7 +450,8 @@ def _moderation_error(ctx: RequestContext) -> dict[str, Any]:
 async def stream(plan: ResponsePlan, ctx: RequestContext) -> AsyncIterator[bytes]:
     """The SSE stream in the order of protocol §2.2, with latency spread between events."""
     seq = Sequencer(numbered=True)
-    pauses = max(1, sum(t.options.partial_images + 1 for t in plan.tasks) + 1)
+    # One pause before each image, one per partial, one before it completes, one before the text.
+    pauses = sum(t.options.partial_images + 2 for t in plan.tasks) + 1
     step = ctx.latency / pauses
 
     def keepalive() -> bytes:

@@ -54,21 +54,19 @@ def test_moderation_stream_fails_mid_stream(client):
 
 def test_cut_drops_the_stream_after_a_partial_image(client):
     seen = []
-    with pytest.raises(httpx.RemoteProtocolError):  # noqa: PT012 - the break happens while reading
-        with client.stream("POST", "/responses", json=BODY, headers=_fault("cut")) as response:
-            for line in response.iter_lines():
-                seen.append(line)
+    stream = client.stream("POST", "/responses", json=BODY, headers=_fault("cut"))
+    with pytest.raises(httpx.RemoteProtocolError), stream as response:
+        for line in response.iter_lines():
+            seen.append(line)
     text = "\n".join(seen)
     assert "partial_image" in text and "response.completed" not in text
 
 
 def test_cut_on_an_images_stream(client):
     body = {"model": "gpt-image-1", "prompt": "x", "stream": True}
-    with pytest.raises(httpx.RemoteProtocolError):
-        with client.stream(
-            "POST", "/images/generations", json=body, headers=_fault("cut")
-        ) as response:
-            list(response.iter_lines())
+    stream = client.stream("POST", "/images/generations", json=body, headers=_fault("cut"))
+    with pytest.raises(httpx.RemoteProtocolError), stream as response:
+        list(response.iter_lines())
 
 
 def test_stream_error_sends_both_error_forms(client):
@@ -84,8 +82,8 @@ def test_stream_error_sends_both_error_forms(client):
 
 def test_slow_first_byte_delays_the_headers(client):
     start = time.monotonic()
-    response = client.post("/images/generations", json={"prompt": "x"},
-                           headers={**_fault("slow_first_byte"), "X-Simulator-Latency": "0.5"})  # fmt: skip
+    headers = {**_fault("slow_first_byte"), "X-Simulator-Latency": "0.5"}
+    response = client.post("/images/generations", json={"prompt": "x"}, headers=headers)
     assert response.status_code == 200 and time.monotonic() - start >= 0.5
 
 

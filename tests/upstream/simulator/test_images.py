@@ -41,8 +41,13 @@ def test_dalle_defaults_answer_urls_and_dalle_3_revises_the_prompt(client):
     assert "usage" not in response
     url = response["data"][0]["url"]
     assert httpx.get(url).headers["content-type"] == "image/png"
-    dalle3 = client.post("/images/generations", json={"model": "dall-e-3", "prompt": "a cat", "size": "1792x1024",
-                                                       "response_format": "b64_json"}).json()  # fmt: skip
+    body = {
+        "model": "dall-e-3",
+        "prompt": "a cat",
+        "size": "1792x1024",
+        "response_format": "b64_json",
+    }
+    dalle3 = client.post("/images/generations", json=body).json()
     assert dalle3["data"][0]["revised_prompt"].startswith("a cat")
     assert decode(dalle3["data"][0]["b64_json"]).size == (1792, 1024)
     assert (
@@ -206,16 +211,19 @@ def test_dalle_2_edit_uses_the_image_transparency_without_a_mask(client):
     assert client.post("/images/edits", data=data, files=opaque).status_code == 400
 
 
+def _generate(client, prompt):
+    body = {"prompt": prompt, "response_format": "b64_json"}
+    return decode(client.post("/images/generations", json=body).json()["data"][0]["b64_json"])
+
+
 def test_variations_are_visibly_related(client):
-    source = decode(client.post("/images/generations", json={"prompt": "a pink flower", "response_format": "b64_json"})
-                    .json()["data"][0]["b64_json"])  # fmt: skip
+    source = _generate(client, "a pink flower")
     data = {"n": "2", "response_format": "b64_json", "size": "512x512"}
     response = client.post(
         "/images/variations", data=data, files={"image": ("a.png", png_bytes(source), "image/png")}
     )
     variants = [decode(d["b64_json"]) for d in response.json()["data"]]
-    unrelated = decode(client.post("/images/generations", json={"prompt": "a navy boat at night",
-                                                                 "response_format": "b64_json"}).json()["data"][0]["b64_json"])  # fmt: skip
+    unrelated = _generate(client, "a navy boat at night")
     assert len(variants) == 2 and variants[0].size == (512, 512)
     assert mean_difference(source, variants[0]) < mean_difference(source, unrelated)
     assert mean_difference(variants[0], variants[1]) > 0

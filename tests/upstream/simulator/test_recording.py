@@ -45,8 +45,8 @@ def test_continuation_strategy_is_visible_in_the_recording(sim, client):
         "/responses",
         json={"model": "gpt-4.1", "input": "a cat", "tools": [{"type": "image_generation"}]},
     ).json()
-    client.post("/responses", json={"model": "gpt-4.1", "input": "darker", "previous_response_id": first["id"],
-                                     "tools": [{"type": "image_generation"}]})  # fmt: skip
+    follow = {"model": "gpt-4.1", "input": "darker", "previous_response_id": first["id"]}
+    client.post("/responses", json={**follow, "tools": [{"type": "image_generation"}]})
     assert sim.requests()[-1]["json"]["previous_response_id"] == first["id"]
 
 

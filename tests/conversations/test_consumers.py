@@ -1,0 +1,133 @@
+"""The conversation websocket: who may join, the snapshot, live events, resume, bad frames."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from conversations.services import start_turn
+from studio.asgi import application
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+def session_cookie(user) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+async def connect(conversation_id, user=None, *, query="", origin=b"http://localhost"):
+    headers = [(b"origin", origin)]
+    if user is not None:
+        headers.append((b"cookie", await sync_to_async(session_cookie)(user)))
+    path = f"/ws/conversations/{conversation_id}/" + (f"?{query}" if query else "")
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect()
+    return communicator, connected
+
+
+async def receive_until(communicator, kind, timeout=10):
+    frames = []
+    while True:
+        frame = json.loads(await communicator.receive_from(timeout=timeout))
+        frames.append(frame)
+        if frame["type"] == kind:
+            return frames
+
+
+async def test_anonymous_users_and_outsiders_are_refused(conversation, charlie):
+    for user in (None, charlie):
+        communicator, connected = await connect(conversation.pk, user)
+        assert not connected
+        await communicator.disconnect()
+
+
+async def test_another_origin_is_refused(conversation, alice):
+    communicator, connected = await connect(conversation.pk, alice, origin=b"http://evil.test")
+    assert not connected
+
+
+async def test_owner_gets_a_snapshot_then_live_events_in_order(conversation, alice):
+    communicator, connected = await connect(conversation.pk, alice)
+    assert connected
+    snapshot = await communicator.receive_json_from()
+    assert snapshot["type"] == "snapshot" and snapshot["turns"] == []
+
+    turn = await sync_to_async(start_turn)(
+        conversation=conversation, author=alice, prompt="a fox", options={"partial_images": 2}
+    )
+    frames = await receive_until(communicator, "turn.completed")
+
+    kinds = [f["type"] for f in frames]
+    assert kinds == [
+        "turn.queued",
+        "turn.started",
+        "turn.partial_image",
+        "turn.partial_image",
+        "turn.revised_prompt",
+        "turn.completed",
+    ]
+    sequences = [f["sequence"] for f in frames]
+    assert sequences == sorted(sequences) and len(set(sequences)) == len(sequences)
+    assert all(f["turn_id"] == turn.pk for f in frames)
+    assert frames[-1]["images"][0]["url"].startswith("/media/images/")
+    assert "b64" not in json.dumps(frames)
+    await communicator.disconnect()
+
+
+async def test_resume_sends_only_what_changed_since(conversation, alice):
+    first = await sync_to_async(start_turn)(conversation=conversation, author=alice, prompt="first")
+    await sync_to_async(first.refresh_from_db)()
+    second = await sync_to_async(start_turn)(
+        conversation=conversation, author=alice, prompt="second", parent=first
+    )
+    await sync_to_async(second.refresh_from_db)()
+
+    communicator, _ = await connect(conversation.pk, alice, query=f"after={first.sequence}")
+    snapshot = await communicator.receive_json_from()
+    assert [t["id"] for t in snapshot["turns"]] == [second.pk]
+    assert snapshot["turns"][0]["status"] == "completed"
+    assert snapshot["sequence"] == second.sequence
+
+    await communicator.send_json_to({"type": "resume", "after": 0})
+    full = await communicator.receive_json_from()
+    assert [t["id"] for t in full["turns"]] == [first.pk, second.pk]
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("frame", "fragment"),
+    [
+        ("not json", "not valid JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"type": 5}', "string 'type'"),
+        ('{"type": "dance"}', "Unknown message type"),
+        ('{"type": "resume", "after": "x"}', "whole number"),
+        ('{"type": "resume", "after": -1}', "whole number"),
+        (json.dumps({"type": "ping", "pad": "x" * 100_000}), "limited"),
+    ],
+)
+async def test_malformed_messages_get_an_error_frame_and_the_socket_stays_usable(
+    conversation, alice, frame, fragment
+):
+    communicator, _ = await connect(conversation.pk, alice)
+    await communicator.receive_json_from()
+    await communicator.send_to(text_data=frame)
+    error = await communicator.receive_json_from()
+    assert error["type"] == "error" and fragment in error["message"]
+    await communicator.send_json_to({"type": "ping"})
+    assert (await communicator.receive_json_from())["type"] == "pong"
+    await communicator.disconnect()
+
+
+async def test_binary_frames_are_refused_with_an_error_frame(conversation, alice):
+    communicator, _ = await connect(conversation.pk, alice)
+    await communicator.receive_json_from()
+    await communicator.send_to(bytes_data=b"\x00\x01")
+    assert (await communicator.receive_json_from())["type"] == "error"
+    await communicator.disconnect()
