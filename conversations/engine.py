@@ -64,6 +64,10 @@ def claim_turn(turn_id: int) -> Turn | None:
             started_at=now,
             heartbeat_at=now,
             attempts=F("attempts") + 1,
+            # A redelivered turn starts clean, as a restarted stream does: a dead worker's
+            # revised prompt would otherwise suppress this attempt's turn.revised_prompt.
+            revised_prompt="",
+            first_partial_at=None,
         )
         if not claimed:
             _give_up_if_exhausted(turn_id, claimable)

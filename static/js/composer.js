@@ -147,8 +147,11 @@ export class Composer {
   }
 
   renderContext() {
-    clear(this.context);
     const parent = this.parentTurn();
+    const key = [parent?.id, parent?.status, this.explicitParentId, this.mask?.url].join(":");
+    if (key === this.contextKey) return;
+    this.contextKey = key;
+    clear(this.context);
     if (parent) {
       const image = finals(parent)[0];
       const label = this.explicitParentId ? "Branching from" : "Continuing from";

@@ -2,9 +2,12 @@
 
 /** Create an element: h("button.btn.primary", {type: "button", onclick}, "Send"). */
 export function h(tag, attrs = {}, ...children) {
-  const [name, ...classes] = tag.split(".");
+  const [name, ...parts] = tag.split(/(?=[.#])/);
   const node = document.createElement(name || "div");
+  const classes = parts.filter((p) => p.startsWith(".")).map((p) => p.slice(1));
+  const id = parts.find((p) => p.startsWith("#"));
   if (classes.length) node.className = classes.join(" ");
+  if (id) node.id = id.slice(1);
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith("on") && typeof value === "function") {

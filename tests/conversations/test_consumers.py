@@ -48,7 +48,7 @@ async def test_anonymous_users_and_outsiders_are_refused(conversation, charlie):
 
 
 async def test_another_origin_is_refused(conversation, alice):
-    communicator, connected = await connect(conversation.pk, alice, origin=b"http://evil.test")
+    _communicator, connected = await connect(conversation.pk, alice, origin=b"http://evil.test")
     assert not connected
 
 
