@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -134,6 +134,7 @@ def _attempt(turn: Turn, client: UpstreamClient, output: TurnOutput) -> None:
 
 
 def _perform(call: UpstreamCall, client: UpstreamClient, output: TurnOutput) -> None:
+    release_connection()
     if not call.streams:
         _record_result(call.send(client), output)
         return
@@ -143,8 +144,21 @@ def _perform(call: UpstreamCall, client: UpstreamClient, output: TurnOutput) -> 
         with stream:
             for item in stream.progress():
                 _record_progress(item, output)
+                release_connection()
     finally:
         streams.unregister(output.turn.pk)
+
+
+def release_connection() -> None:
+    """Give this thread's database connection back while it waits on the provider.
+
+    A worker holds a hundred streams that each wait seconds between events; holding a
+    pooled PostgreSQL connection per stream would exhaust the pool. SQLite has no pool,
+    and reopening it per event only adds work.
+    """
+    pooled = connection.settings_dict.get("OPTIONS", {}).get("pool")
+    if pooled and not connection.in_atomic_block:
+        connection.close()
 
 
 def _record_progress(item: PartialImage | FinalImage | Completed, output: TurnOutput) -> None:

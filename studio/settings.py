@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL switches to PostgreSQL, Redis channels and Celery wor
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -98,7 +99,8 @@ else:
             },
             # A file, not Django's in-memory default: shared-cache memory databases lock
             # whole tables and ignore the busy timeout, unlike the real embedded database.
-            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
+            # One per test process, so two test runs never share it.
+            "TEST": {"NAME": VAR_DIR / f"test-db-{os.getpid()}.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
