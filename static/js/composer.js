@@ -154,7 +154,8 @@ export class Composer {
     clear(this.context);
     if (parent) {
       const image = finals(parent)[0];
-      const label = this.explicitParentId ? "Branching from" : "Continuing from";
+      const running = parent.status === "queued" || parent.status === "streaming";
+      const label = this.explicitParentId ? "Branching from" : running ? "Will continue from" : "Continuing from";
       this.context.append(h("div.chip.parent-chip", { "data-parent-id": parent.id },
         image ? h("img", { src: image.thumbnail_url, alt: "" }) : null,
         h("span", {}, `${label} `, h("q", { text: truncate(parent.prompt, 48) })),

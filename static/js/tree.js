@@ -168,7 +168,10 @@ export class TurnTree {
   /** The last finished-with-an-image turn on the path: where a follow-up continues. */
   continuationPoint() {
     const path = this.path();
-    return path.length ? path[path.length - 1] : null;
+    const leaf = path[path.length - 1];
+    // A running leaf is returned so the composer can say "wait"; a failed one is skipped.
+    if (!leaf || RUNNING.has(leaf.status)) return leaf || null;
+    return path.reverse().find((t) => t.status === "completed") || null;
   }
 }
 

@@ -1,0 +1,130 @@
+// The conversation list: new, search, rename (inline) and delete.
+
+import { api } from "./api.js";
+import { icon } from "./icons.js";
+import { clear, debounce, h } from "./util.js";
+
+export class Sidebar {
+  constructor({ root, list, search, newButton, toggle, scrim, onOpen, onNew, onDeleted, onRenamed }) {
+    Object.assign(this, { root, list, search, toggle, scrim, onOpen, onNew, onDeleted, onRenamed });
+    this.items = [];
+    this.activeId = null;
+    newButton.addEventListener("click", () => this.onNew());
+    search.addEventListener("input", debounce(() => this.load(), 250));
+    toggle.addEventListener("click", () => this.setOpen(!root.classList.contains("open")));
+    scrim.addEventListener("click", () => this.setOpen(false));
+    root.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && root.classList.contains("open")) {
+        this.setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
+  setOpen(open) {
+    this.root.classList.toggle("open", open);
+    this.scrim.hidden = !open;
+    this.toggle.setAttribute("aria-expanded", String(open));
+    if (open) this.search.focus();
+  }
+
+  async load() {
+    try {
+      const data = await api.listConversations(this.search.value.trim());
+      this.items = data.conversations;
+    } catch (error) {
+      this.items = [];
+      clear(this.list).append(h("li.list-note", { text: error.message }));
+      return;
+    }
+    this.render();
+  }
+
+  setActive(id) {
+    this.activeId = id;
+    this.render();
+  }
+
+  upsert(conversation) {
+    const index = this.items.findIndex((c) => c.id === conversation.id);
+    if (index >= 0) this.items[index] = { ...this.items[index], ...conversation };
+    else this.items.unshift(conversation);
+    this.render();
+  }
+
+  render() {
+    clear(this.list);
+    if (!this.items.length) {
+      this.list.append(h("li.list-note", { text: this.search.value ? "No conversation matches." : "No conversations yet." }));
+      return;
+    }
+    for (const item of this.items) this.list.append(this.renderItem(item));
+  }
+
+  renderItem(item) {
+    const active = item.id === this.activeId;
+    const link = h("a.conversation-link", { href: `/c/${item.id}/`, "aria-current": active ? "page" : null,
+      onclick: (event) => {
+        if (event.metaKey || event.ctrlKey || event.shiftKey) return;
+        event.preventDefault();
+        this.setOpen(false);
+        this.onOpen(item.id);
+      } }, item.title || "Untitled");
+    return h(`li.conversation-item${active ? ".active" : ""}`, { dataset: { conversationId: item.id } },
+      link,
+      h("div.item-actions", {},
+        h("button.btn.icon.tiny", { type: "button", title: "Rename", "aria-label": `Rename ${item.title}`,
+          onclick: (event) => this.startRename(event.currentTarget.closest("li"), item) }, icon("pencil")),
+        h("button.btn.icon.tiny.danger", { type: "button", title: "Delete", "aria-label": `Delete ${item.title}`,
+          onclick: () => this.remove(item) }, icon("trash"))));
+  }
+
+  startRename(li, item) {
+    const input = h("input.rename-input", { type: "text", value: item.title === "Untitled" ? "" : item.title,
+      maxlength: 200, "aria-label": "New title" });
+    let finished = false;
+    const finish = async (save) => {
+      if (finished) return;
+      finished = true;
+      if (save && input.value.trim() !== item.title) {
+        try {
+          const updated = await api.renameConversation(item.id, input.value.trim());
+          this.upsert(updated);
+          this.onRenamed(updated);
+        } catch (error) {
+          window.alert(error.message);
+          this.render();
+        }
+      } else {
+        this.render();
+      }
+    };
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        finish(true);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        finish(false);
+      }
+    });
+    input.addEventListener("blur", () => finish(true));
+    clear(li).append(input);
+    input.focus();
+    input.select();
+  }
+
+  async remove(item) {
+    if (!window.confirm(`Delete “${item.title}” and all its images? This cannot be undone.`)) return;
+    try {
+      await api.deleteConversation(item.id);
+    } catch (error) {
+      window.alert(error.message);
+      return;
+    }
+    this.items = this.items.filter((c) => c.id !== item.id);
+    this.render();
+    this.onDeleted(item.id);
+  }
+}

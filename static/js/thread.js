@@ -1,0 +1,309 @@
+// The thread: one path through the turn tree, one card per turn, updated in place as events
+// arrive so images swap smoothly and nothing jumps.
+
+import { DOLLARS_PER_IMAGE_OUTPUT_TOKEN } from "./options.js";
+import { RUNNING, finals, inputs, partials } from "./tree.js";
+import { clear, formatDollars, formatElapsed, formatNumber, h, parseSize, preload } from "./util.js";
+
+// gpt-image-1 input rates (per token): text $5/M, image $10/M.
+const TEXT_INPUT_DOLLARS = 5 / 1_000_000;
+const IMAGE_INPUT_DOLLARS = 10 / 1_000_000;
+const ERROR_TITLES = {
+  blocked: "Blocked by the provider’s safety system",
+  cancelled: "Cancelled",
+  failed: "This image could not be made",
+};
+
+export class Thread {
+  constructor({ container, empty, tree, actions }) {
+    this.container = container;
+    this.empty = empty;
+    this.tree = tree;
+    this.actions = actions;
+    this.cards = new Map();
+    tree.subscribe(() => this.render());
+    setInterval(() => this.tick(), 1000);
+  }
+
+  render() {
+    const stick = this.nearBottom();
+    const path = this.tree.path();
+    const wanted = new Set(path.map((t) => t.id));
+    for (const [id, card] of this.cards) {
+      if (!wanted.has(id)) {
+        card.remove();
+        this.cards.delete(id);
+      }
+    }
+    let previous = this.empty;
+    this.empty.hidden = path.length > 0;
+    for (const turn of path) {
+      let card = this.cards.get(turn.id);
+      if (!card) {
+        card = this.createCard(turn);
+        this.cards.set(turn.id, card);
+      }
+      if (previous.nextSibling !== card) previous.after(card);
+      this.updateCard(card, turn);
+      previous = card;
+    }
+    if (stick) this.scrollToBottom();
+  }
+
+  clearAll() {
+    for (const card of this.cards.values()) card.remove();
+    this.cards.clear();
+    this.empty.hidden = false;
+  }
+
+  nearBottom() {
+    const c = this.container;
+    return c.scrollHeight - c.scrollTop - c.clientHeight < 160;
+  }
+
+  scrollToBottom() {
+    requestAnimationFrame(() => {
+      this.container.scrollTop = this.container.scrollHeight;
+    });
+  }
+
+  createCard(turn) {
+    const card = h("article.turn", { dataset: { turnId: turn.id }, "aria-label": `Turn ${turn.id}` });
+    card.parts = {
+      switcher: h("nav.sibling-switcher", { "aria-label": "Versions of this prompt" }),
+      inputs: h("div.turn-inputs"),
+      prompt: h("p.prompt-text"),
+      frames: h("div.frames"),
+      stage: h("div.stage", { role: "status" }),
+      error: h("div.turn-error"),
+      revised: h("details.revised"),
+      meta: h("div.turn-meta"),
+      actions: h("div.turn-actions"),
+    };
+    const p = card.parts;
+    card.append(
+      h("div.bubble", {}, h("div.bubble-head", {}, p.switcher), p.prompt, p.inputs),
+      h("div.result", {}, p.frames, p.stage, p.error, p.revised, p.meta, p.actions),
+    );
+    return card;
+  }
+
+  updateCard(card, turn) {
+    const p = card.parts;
+    card.dataset.status = turn.status;
+    p.prompt.textContent = turn.prompt || "(variation)";
+    this.renderSwitcher(p.switcher, turn);
+    this.renderInputs(p.inputs, turn);
+    this.renderFrames(card, turn);
+    this.renderStage(p.stage, turn);
+    this.renderError(p.error, turn);
+    this.renderRevised(p.revised, turn);
+    this.renderMeta(p.meta, turn);
+    this.renderActions(p.actions, turn);
+  }
+
+  renderSwitcher(nav, turn) {
+    const siblings = this.tree.siblings(turn);
+    const key = siblings.map((s) => s.id).join(",");
+    if (nav.dataset.key === `${key}:${turn.id}`) return;
+    nav.dataset.key = `${key}:${turn.id}`;
+    clear(nav);
+    nav.hidden = siblings.length < 2;
+    if (siblings.length < 2) return;
+    const index = siblings.findIndex((s) => s.id === turn.id);
+    const go = (offset) => {
+      const target = siblings[index + offset];
+      if (target) this.tree.select(target.id);
+    };
+    nav.append(
+      h("button.btn.icon.tiny", { type: "button", "aria-label": "Previous version", disabled: index === 0,
+        onclick: () => go(-1) }, "‹"),
+      h("span.sibling-count", { text: `${index + 1} / ${siblings.length}` }),
+      h("button.btn.icon.tiny", { type: "button", "aria-label": "Next version",
+        disabled: index === siblings.length - 1, onclick: () => go(1) }, "›"),
+    );
+  }
+
+  renderInputs(box, turn) {
+    const images = inputs(turn);
+    const key = images.map((i) => i.id).join(",");
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    clear(box);
+    for (const image of images) {
+      box.append(h("a.input-thumb", { href: image.url, target: "_blank", rel: "noopener",
+        title: image.role === "mask" ? "Mask" : "Reference image", dataset: { role: image.role } },
+      h("img", { src: image.thumbnail_url, alt: image.role === "mask" ? "Mask" : "Reference image",
+        loading: "lazy" })));
+    }
+    box.hidden = !images.length;
+  }
+
+  renderFrames(card, turn) {
+    const box = card.parts.frames;
+    const done = finals(turn);
+    const streamed = partials(turn);
+    const running = RUNNING.has(turn.status);
+    const count = Math.max(done.length, running || streamed.length ? 1 : 0);
+    while (box.children.length > count) box.lastChild.remove();
+    while (box.children.length < count) box.append(h("div.frame", { dataset: { index: box.children.length } }));
+    box.hidden = count === 0;
+    [...box.children].forEach((frame, index) => {
+      const image = done[index] || (index === 0 ? streamed[streamed.length - 1] : null);
+      setAspect(frame, turn, image);
+      frame.classList.toggle("is-partial", Boolean(image && image.role === "partial"));
+      frame.classList.toggle("is-waiting", !image && running);
+      if (image) swapImage(frame, image, turn);
+    });
+  }
+
+  renderStage(stage, turn) {
+    const running = RUNNING.has(turn.status);
+    stage.hidden = !running;
+    if (!running) return;
+    const got = partials(turn).length;
+    const expected = Number(turn.options?.partial_images || 0);
+    let label = "Queued";
+    if (turn.status === "streaming") {
+      if (got) label = expected ? `Refining · partial ${got} of ${expected}` : `Refining · partial ${got}`;
+      else label = (turn.attempts || 1) > 1 ? `Generating · attempt ${turn.attempts}` : "Generating";
+    }
+    if (stage.dataset.label !== label) {
+      stage.dataset.label = label;
+      clear(stage);
+      stage.append(h("span.spinner", { "aria-hidden": "true" }), h("span.stage-label", { text: label }),
+        h("span.elapsed", { dataset: { since: turn.queued_at || new Date().toISOString() } }),
+        h("button.btn.ghost.small.cancel", { type: "button", onclick: () => this.actions.cancel(turn.id) }, "Cancel"));
+    }
+    stage.querySelector(".elapsed").dataset.since = turn.queued_at || stage.querySelector(".elapsed").dataset.since;
+    this.tickStage(stage);
+  }
+
+  tick() {
+    for (const stage of this.container.querySelectorAll(".stage:not([hidden])")) this.tickStage(stage);
+  }
+
+  tickStage(stage) {
+    const elapsed = stage.querySelector(".elapsed");
+    if (elapsed) elapsed.textContent = formatElapsed(Date.now() - Date.parse(elapsed.dataset.since));
+  }
+
+  renderError(box, turn) {
+    const failed = ["failed", "blocked", "cancelled"].includes(turn.status);
+    box.hidden = !failed;
+    const key = failed ? `${turn.status}:${turn.error?.message}` : "";
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    clear(box);
+    if (!failed) return;
+    const message = turn.status === "cancelled" ? "You stopped this image before it finished."
+      : turn.error?.message || "Something went wrong.";
+    box.append(
+      h("strong", { text: ERROR_TITLES[turn.status] }),
+      h("p", { text: message }),
+      h("button.btn.small", { type: "button", onclick: () => this.actions.retry(turn.id) }, "Retry"),
+    );
+  }
+
+  renderRevised(details, turn) {
+    const text = turn.revised_prompt || "";
+    details.hidden = !text;
+    if (details.dataset.text === text) return;
+    details.dataset.text = text;
+    clear(details);
+    if (!text) return;
+    details.append(
+      h("summary", { text: "Revised prompt" }),
+      h("p", { text }),
+      h("button.btn.ghost.small", { type: "button", onclick: () => this.actions.usePrompt(text) }, "Use this prompt"),
+    );
+  }
+
+  renderMeta(meta, turn) {
+    const bits = [];
+    const usage = turn.usage;
+    if (usage) {
+      const image = usage.tool_usage?.image_gen || usage;
+      const out = image.output_tokens || 0;
+      const input = image.input_tokens || 0;
+      const imageIn = image.input_tokens_details?.image_tokens || 0;
+      const textIn = input - imageIn;
+      const dollars = out * DOLLARS_PER_IMAGE_OUTPUT_TOKEN + imageIn * IMAGE_INPUT_DOLLARS + textIn * TEXT_INPUT_DOLLARS;
+      bits.push(`${formatNumber(input)} in · ${formatNumber(out)} out image tokens`);
+      bits.push(`≈ ${formatDollars(dollars)}`);
+      if (usage.tool_usage && usage.input_tokens) {
+        bits.push(`text model ${formatNumber(usage.input_tokens)} in · ${formatNumber(usage.output_tokens)} out`);
+      }
+    }
+    if (turn.status === "completed" && turn.completed_at && turn.queued_at) {
+      bits.unshift(`done in ${formatElapsed(Date.parse(turn.completed_at) - Date.parse(turn.queued_at))}`);
+    }
+    const model = [turn.image_model, turn.options?.size, turn.options?.quality].filter(Boolean).join(" · ");
+    if (model && turn.status === "completed") bits.unshift(model);
+    const text = bits.join("  ·  ");
+    meta.hidden = !text;
+    meta.textContent = text;
+    meta.title = turn.continuation_note || "";
+  }
+
+  renderActions(box, turn) {
+    const done = finals(turn);
+    const key = `${turn.status}:${done.map((i) => i.id).join(",")}`;
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    clear(box);
+    box.hidden = !done.length;
+    const parentImage = turn.parent_id ? finals(this.tree.get(turn.parent_id))[0] : null;
+    done.forEach((image, index) => {
+      const suffix = done.length > 1 ? ` ${index + 1}` : "";
+      const row = h("div.action-row", { role: "group", "aria-label": `Image${suffix} actions` },
+        h("button.btn.small", { type: "button", onclick: () => this.actions.editFrom(turn.id) }, `Edit from here${suffix}`),
+        h("button.btn.small", { type: "button", onclick: () => this.actions.mask(turn, image) }, "Paint mask"),
+        parentImage ? h("button.btn.small", { type: "button",
+          onclick: () => this.actions.compare(parentImage, image) }, "Compare") : null,
+        h("a.btn.small", { href: `${image.url}?download=1`, download: "" }, "Download"),
+        h("a.btn.small", { href: image.url, target: "_blank", rel: "noopener" }, "Open full size"));
+      box.append(row);
+    });
+  }
+}
+
+function setAspect(frame, turn, image) {
+  if (frame.dataset.aspect) return;
+  const size = parseSize(turn.options?.size);
+  const dims = size || (image ? [image.width, image.height] : null);
+  if (dims) {
+    frame.style.aspectRatio = `${dims[0]} / ${dims[1]}`;
+    frame.dataset.aspect = "1";
+  } else {
+    frame.style.aspectRatio = "1 / 1";
+  }
+}
+
+/** Fade the new picture in over the old one once it has decoded: no flash, no jump. */
+async function swapImage(frame, image, turn) {
+  if (frame.dataset.want === image.url) return;
+  frame.dataset.want = image.url;
+  const loaded = await preload(image.url);
+  if (!loaded || frame.dataset.want !== image.url) return;
+  const layer = h("img.layer.entering", {
+    src: image.url,
+    alt: image.role === "partial" ? `Partial image ${(image.partial_index ?? 0) + 1}` : `Image for: ${turn.prompt}`,
+    dataset: { role: image.role, imageId: image.id },
+    width: image.width,
+    height: image.height,
+  });
+  frame.append(layer);
+  frame.dataset.shown = image.role;
+  frame.dataset.imageId = image.id;
+  requestAnimationFrame(() => requestAnimationFrame(() => layer.classList.remove("entering")));
+  // Older layers go once the new one covers them; newer ones that arrived meanwhile stay.
+  setTimeout(() => {
+    let previous = layer.previousElementSibling;
+    while (previous) {
+      const before = previous.previousElementSibling;
+      if (previous.matches("img.layer")) previous.remove();
+      previous = before;
+    }
+  }, 450);
+}
