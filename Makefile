@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 SIMULATOR_PORT ?= 8765
 STREAMS_PER_WORKER ?= 100
 
-.PHONY: install run web worker beat simulator migrate test test-fast lint format bench clean
+.PHONY: install run web worker beat simulator migrate test test-fast lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,9 +52,6 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
-
-bench: install
-	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .ruff_cache

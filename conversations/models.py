@@ -30,10 +30,6 @@ class Conversation(models.Model):
     def __str__(self) -> str:
         return self.title or f"Conversation {self.pk}"
 
-    @property
-    def group_name(self) -> str:
-        return f"conversation.{self.pk}"
-
 
 class Turn(models.Model):
     class Status(models.TextChoices):

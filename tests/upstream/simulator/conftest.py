@@ -1,3 +1,5 @@
+"""The shared `simulator` and `sim` fixtures live in tests/conftest.py."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -5,24 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from upstream.simulator.server import RunningSimulator, start_in_thread
-
-
-@pytest.fixture(scope="session")
-def simulator() -> Iterator[RunningSimulator]:
-    running = start_in_thread()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def sim(simulator: RunningSimulator) -> Iterator[RunningSimulator]:
-    """The shared server, reset to defaults around each test."""
-    simulator.clear()
-    simulator.configure(latency=(0.0, 0.0), gateway=False)
-    yield simulator
-    simulator.clear()
-    simulator.configure(latency=(0.0, 0.0), gateway=False)
+from upstream.simulator.server import RunningSimulator
 
 
 @pytest.fixture
