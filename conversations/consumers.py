@@ -21,7 +21,9 @@ CLOSE_FORBIDDEN = 4403
 
 class ConversationConsumer(AsyncWebsocketConsumer):
     conversation = None
-    sent_sequence = 0
+    # The sequence the last snapshot covered. Events are not compared with each other:
+    # turns stream on different threads and processes, so their events may cross on the way.
+    snapshot_sequence = 0
 
     async def connect(self) -> None:
         conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
@@ -47,7 +49,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if problem:
             await self.send_error(problem)
         elif message["type"] == "ping":
-            await self.send_json({"type": "pong", "sequence": self.sent_sequence})
+            await self.send_json({"type": "pong", "sequence": self.snapshot_sequence})
         elif message["type"] == "resume":
             after = message.get("after", 0)
             if not isinstance(after, int) or isinstance(after, bool) or after < 0:
@@ -62,9 +64,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     async def turn_event(self, message: dict[str, Any]) -> None:
         event = message["event"]
         # Already covered by the snapshot this socket was sent.
-        if event.get("sequence", 0) <= self.sent_sequence:
+        if event.get("sequence", 0) <= self.snapshot_sequence:
             return
-        self.sent_sequence = event["sequence"]
         await self.send_json(event)
 
     async def access_revoked(self, message: dict[str, Any]) -> None:
@@ -74,7 +75,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         snapshot = await database_sync_to_async(conversation_snapshot)(
             self.conversation, after=after
         )
-        self.sent_sequence = max(self.sent_sequence, snapshot["sequence"])
+        self.snapshot_sequence = max(self.snapshot_sequence, snapshot["sequence"])
         await self.send_json(snapshot)
 
     async def send_error(self, message: str) -> None:

@@ -29,11 +29,6 @@ from upstream.stream import Completed, FinalImage, ImagesResult, PartialImage
 log = logging.getLogger(__name__)
 
 
-def lease_seconds() -> int:
-    """A streaming turn whose heartbeat is older than this has lost its worker."""
-    return settings.TURN_LEASE_SECONDS
-
-
 def make_client() -> UpstreamClient:
     return UpstreamClient(
         settings.OPENAI_BASE_URL,
@@ -54,7 +49,8 @@ def claim_turn(turn_id: int) -> Turn | None:
     """Take the turn if it is queued, or streaming under a dead worker; else None."""
     now = timezone.now()
     claimable = Q(status=Turn.Status.QUEUED) | Q(
-        status=Turn.Status.STREAMING, heartbeat_at__lt=now - timedelta(seconds=lease_seconds())
+        status=Turn.Status.STREAMING,
+        heartbeat_at__lt=now - timedelta(seconds=settings.TURN_LEASE_SECONDS),
     )
     with transaction.atomic():
         claimed = Turn.objects.filter(
@@ -183,7 +179,7 @@ def sweep_stuck_turns() -> dict[str, int]:
     from conversations.dispatch import dispatch_turn
 
     deadline = timezone.now() - timedelta(seconds=settings.TURN_STUCK_AFTER_SECONDS)
-    stale = timezone.now() - timedelta(seconds=lease_seconds())
+    stale = timezone.now() - timedelta(seconds=settings.TURN_LEASE_SECONDS)
     stuck = Turn.objects.filter(
         Q(status=Turn.Status.QUEUED, queued_at__lt=deadline)
         | Q(status=Turn.Status.STREAMING, heartbeat_at__lt=stale)

@@ -151,6 +151,7 @@ TURN_STUCK_AFTER_SECONDS = env_int("TURN_STUCK_AFTER_SECONDS", 600)
 TURN_MAX_ATTEMPTS = env_int("TURN_MAX_ATTEMPTS", 3)
 # A streaming turn whose heartbeat (refreshed every 5 s) is older than this lost its worker
 # and may be claimed again; keep it well above the heartbeat interval.
+# A streaming turn whose heartbeat is older than this has lost its worker.
 TURN_LEASE_SECONDS = env_int("TURN_LEASE_SECONDS", 30)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 36_000_000)

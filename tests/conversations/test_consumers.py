@@ -131,3 +131,23 @@ async def test_binary_frames_are_refused_with_an_error_frame(conversation, alice
     await communicator.send_to(bytes_data=b"\x00\x01")
     assert (await communicator.receive_json_from())["type"] == "error"
     await communicator.disconnect()
+
+
+async def test_events_of_two_turns_that_cross_on_the_way_are_both_relayed(conversation, alice):
+    from channels.layers import get_channel_layer
+
+    from conversations.events import EVENT_HANDLER_TYPE, group_name
+
+    communicator, _ = await connect(conversation.pk, alice)
+    snapshot = await communicator.receive_json_from()
+    layer = get_channel_layer()
+    base = snapshot["sequence"]
+    for sequence, turn_id in ((base + 2, 2), (base + 1, 1), (base, 9)):
+        event = {"type": "turn.partial_image", "sequence": sequence, "turn_id": turn_id}
+        await layer.group_send(
+            group_name(conversation.pk), {"type": EVENT_HANDLER_TYPE, "event": event}
+        )
+    received = [await communicator.receive_json_from() for _ in range(2)]
+    assert [e["sequence"] for e in received] == [base + 2, base + 1]
+    assert await communicator.receive_nothing(timeout=0.3)  # the snapshot already covered base
+    await communicator.disconnect()

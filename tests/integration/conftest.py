@@ -8,8 +8,6 @@ import pytest
 
 from tests.integration.stack import ARTIFACTS, DEFAULT_LATENCY, Browser, Stack, require_services
 
-# --- fixtures -------------------------------------------------------------------------------
-
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
