@@ -103,7 +103,9 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=5)
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it lives, which would break asyncio.run() in the test packages after this one.
+@pytest.fixture(scope="package")
 def studio(tmp_path_factory) -> Iterator[RunningStudio]:
     if not CHROMIUM.exists():
         pytest.fail(f"CI=true but {CHROMIUM} is missing: install Debian's chromium package.")
@@ -173,7 +175,7 @@ def studio(tmp_path_factory) -> Iterator[RunningStudio]:
         web_log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(studio):
     from playwright.sync_api import sync_playwright
 
