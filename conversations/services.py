@@ -260,7 +260,7 @@ def _mask_bytes(mask: Upload, source: tuple[int, int] | None) -> bytes:
 def _validate(model, api_mode, options, conversation, prompt, *, image_count, has_mask) -> dict:
     try:
         profile = get_profile(conversation.provider_profile)
-        return validate_options(
+        normalized = validate_options(
             model=model,
             mode=api_mode,
             options=options,
@@ -273,6 +273,18 @@ def _validate(model, api_mode, options, conversation, prompt, *, image_count, ha
         raise InvalidInput(exc.message, field=exc.param or "options") from None
     except ValueError as exc:
         raise InvalidInput(str(exc), field="options") from None
+    # These would silently answer one image; refusing is better than a surprise.
+    if normalized.get("n", 1) > 1 and api_mode == Turn.ApiMode.RESPONSES:
+        raise InvalidInput(
+            "The Responses API draws one image per turn; ask for several in the prompt or "
+            "use the Images API.",
+            field="n",
+        )
+    if normalized.get("n", 1) > 1 and not profile.supports_n:
+        raise InvalidInput(
+            f"The {profile.name} provider returns one image per request; ask for 1.", field="n"
+        )
+    return normalized
 
 
 def _options_dict(options: Any) -> dict[str, Any]:

@@ -400,9 +400,8 @@ def allowed_choices(model: str, profile: ProviderProfile) -> dict[str, Any]:
         "input_fidelities": fidelities,
         "supports_input_fidelity": bool(fidelities),
         "styles": list(spec.styles),
-        "max_n": spec.max_n,
-        # Without provider-side n the engine makes one call per image.
-        "n_via_parallel_calls": not profile.supports_n,
+        # A provider without `n` answers one image per request.
+        "max_n": spec.max_n if profile.supports_n else 1,
         "max_prompt_chars": spec.max_prompt_chars,
         "max_input_images": spec.max_input_images,
         "supports_mask": spec.supports_mask,

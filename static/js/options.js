@@ -122,7 +122,7 @@ export class OptionsPanel {
       options.partial_images = Math.min(Number(s.partial_images) || 0, m.max_partial_images);
     }
     const n = Math.max(1, Math.min(Number(s.n) || 1, m.max_n));
-    if (n > 1) options.n = n;
+    if (n > 1 && s.api_mode !== "responses") options.n = n;
     if (m.styles.includes(s.style)) options.style = s.style;
     return options;
   }
@@ -209,7 +209,8 @@ export class OptionsPanel {
       fields.push(this.select("partial_images", "Partial images",
         Array.from({ length: m.max_partial_images + 1 }, (_, i) => [String(i), String(i)])));
     }
-    if (m.max_n > 1) fields.push(this.number("n", "Images", 1, m.max_n, 1));
+    // The Responses image tool draws one image per turn; only the Images API takes a count.
+    if (m.max_n > 1 && s.api_mode !== "responses") fields.push(this.number("n", "Images", 1, m.max_n, 1));
     const focused = document.activeElement?.id;
     clear(this.panel);
     this.panel.append(h("legend.visually-hidden", { text: "Image options" }), h("div.options-grid", {}, fields));

@@ -213,6 +213,7 @@ def test_a_black_and_white_mask_is_converted_to_alpha(api, conversation):
         ({"options": {"background": "transparent", "output_format": "jpeg"}}, "transparent", None),
         ({"options": {"output_format": "png", "output_compression": 50}}, "compression", None),
         ({"options": {"model": "dall-e-3", "n": 2}, "api_mode": "generate"}, "dall-e-3", "n"),
+        ({"options": {"n": 2}}, "one image per turn", "n"),
         ({"prompt": "x" * 32_001}, "32,000", "prompt"),
         ({"prompt": "a fox\x00"}, "NUL", "prompt"),
         ({"prompt": "   "}, "prompt", "prompt"),
@@ -257,3 +258,15 @@ def test_capabilities_describe_each_model(api):
     data = api.get("/api/capabilities/").json()
     assert data["profile"] == "openai"
     assert "1024x1536" in data["models"]["gpt-image-1"]["sizes"]
+
+
+def test_several_images_on_a_provider_without_n_are_refused(api, conversation):
+    conversation.provider_profile = "gateway"
+    conversation.save()
+    response = post_turn(api, conversation, api_mode="generate", options={"n": 3})
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "message": "The gateway provider returns one image per request; ask for 1.",
+        "field": "n",
+    }
+    assert not Turn.objects.exists()

@@ -90,7 +90,7 @@ def test_allowed_choices_for_gpt_image_2_on_the_gateway():
     assert choices["backgrounds"] == ["opaque", "auto"]
     assert choices["input_fidelities"] == []
     assert not choices["supports_input_fidelity"]
-    assert choices["n_via_parallel_calls"]
+    assert choices["max_n"] == 1  # the gateway answers one image per request
     assert choices["modes"] == ["responses", "generate", "edit"]
     assert "3840x2160" in choices["sizes"]
 
@@ -115,7 +115,6 @@ def test_allowed_choices_for_gpt_image_1_on_openai():
         "supports_input_fidelity": True,
         "styles": [],
         "max_n": 10,
-        "n_via_parallel_calls": False,
         "max_prompt_chars": 32000,
         "max_input_images": 16,
         "supports_mask": True,
