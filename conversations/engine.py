@@ -163,15 +163,13 @@ def _record_progress(item: PartialImage | FinalImage | Completed, output: TurnOu
     elif isinstance(item, FinalImage):
         output.final(item)
     elif isinstance(item, Completed):
-        output.complete(
-            response_id=item.response_id, usage=item.usage, text=item.text, finals=item.images
-        )
+        output.complete(response_id=item.response_id, usage=item.usage, text=item.text)
 
 
 def _record_result(result: ImagesResult, output: TurnOutput) -> None:
     for image in result.images:
         output.final(image)
-    output.complete(response_id=None, usage=result.usage, text="", finals=result.images)
+    output.complete(response_id=None, usage=result.usage, text="")
 
 
 def sweep_stuck_turns() -> dict[str, int]:

@@ -51,11 +51,6 @@ def cancel_local(turn_id: int) -> bool:
     return True
 
 
-def active_count() -> int:
-    with _lock:
-        return len(_active)
-
-
 def _ensure_watcher() -> None:
     global _watcher
     with _lock:

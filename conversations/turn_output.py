@@ -77,7 +77,7 @@ class TurnOutput:
             if "revised_prompt" in fields:
                 self._announce("turn.revised_prompt", revised_prompt=item.revised_prompt)
 
-    def complete(self, *, response_id: str | None, usage: dict, text: str, finals) -> None:
+    def complete(self, *, response_id: str | None, usage: dict, text: str) -> None:
         if not self.finals:
             message = text.strip() or "The image provider finished without an image."
             self.fail("no_image", message[:2000])
