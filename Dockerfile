@@ -4,6 +4,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf 
 COPY pyproject.toml README.md Makefile manage.py ./
 COPY studio studio
 COPY conversations conversations
+COPY teams teams
+COPY galleries galleries
+COPY moderation moderation
 COPY upstream upstream
 COPY templates templates
 COPY static static

@@ -12,7 +12,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from conversations.events import group_name
+from conversations.events import group_name, user_group_name
 from conversations.selectors import conversation_snapshot, get_conversation_for_user
 
 MAX_MESSAGE_BYTES = 4096
@@ -34,15 +34,20 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             # Refused before accept: the handshake fails with 403, nothing is revealed.
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.group = group_name(self.conversation.pk)
+        self.groups_joined = [
+            group_name(self.conversation.pk),
+            user_group_name(self.scope["user"].pk),
+        ]
         # Join before reading the snapshot, so no event can fall between the two.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_snapshot(after=_after_from_query(self.scope))
 
     async def disconnect(self, code: int) -> None:
         if self.conversation is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            for group in self.groups_joined:
+                await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         message, problem = _parse(text_data, bytes_data)
@@ -68,8 +73,12 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             return
         await self.send_json(event)
 
-    async def access_revoked(self, message: dict[str, Any]) -> None:
-        await self.close(code=CLOSE_FORBIDDEN)
+    async def access_check(self, message: dict[str, Any]) -> None:
+        still_visible = await database_sync_to_async(get_conversation_for_user)(
+            self.scope["user"], self.conversation.pk
+        )
+        if still_visible is None:
+            await self.close(code=CLOSE_FORBIDDEN)
 
     async def send_snapshot(self, *, after: int) -> None:
         snapshot = await database_sync_to_async(conversation_snapshot)(

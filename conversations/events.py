@@ -19,6 +19,7 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 EVENT_HANDLER_TYPE = "turn.event"  # handled by ConversationConsumer.turn_event
+ACCESS_CHECK_TYPE = "access.check"  # handled by ConversationConsumer.access_check
 PUBLISH_TIMEOUT_SECONDS = 5.0
 
 _server_loop: asyncio.AbstractEventLoop | None = None
@@ -28,6 +29,11 @@ _publisher_lock = threading.Lock()
 
 def group_name(conversation_id: int) -> str:
     return f"conversation.{conversation_id}"
+
+
+def user_group_name(user_id: int) -> str:
+    """Every socket a user has open, whichever conversation it watches."""
+    return f"user.{user_id}"
 
 
 def bind_server_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -62,21 +68,34 @@ def publish(conversation_id: int, event: dict[str, Any]) -> None:
     """Send ``event`` to everyone watching the conversation; never raises."""
     # Round-trip through JSON: the in-memory layer would accept what Redis's msgpack rejects.
     message = {"type": EVENT_HANDLER_TYPE, "event": json.loads(json.dumps(event))}
-    layer = get_channel_layer()
-    try:
-        future = asyncio.run_coroutine_threadsafe(
-            layer.group_send(group_name(conversation_id), message), _target_loop()
-        )
-        future.result(timeout=PUBLISH_TIMEOUT_SECONDS)
-    except Exception:
-        # The event is already in the database; a browser that missed it catches up on resume.
-        log.warning(
-            "could not publish %s for conversation %s",
-            event.get("type"),
-            conversation_id,
-            exc_info=True,
-        )
+    # The event is already in the database; a browser that missed it catches up on resume.
+    _group_send(group_name(conversation_id), message)
 
 
 def publish_on_commit(conversation_id: int, event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: publish(conversation_id, event))
+
+
+def check_access_on_commit(*, conversation_ids=(), user_ids=()) -> None:
+    """Make the matching open sockets check their access again, closing those that lost it.
+
+    Access changes (a member removed, a conversation unshared or deleted) take effect on
+    sockets at once rather than at their next reconnect.
+    """
+    groups = [group_name(pk) for pk in conversation_ids] + [user_group_name(pk) for pk in user_ids]
+
+    def send() -> None:
+        for group in groups:
+            _group_send(group, {"type": ACCESS_CHECK_TYPE})
+
+    transaction.on_commit(send)
+
+
+def _group_send(group: str, message: dict[str, Any]) -> None:
+    """Send on the channel layer from any thread; never raises."""
+    layer = get_channel_layer()
+    try:
+        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _target_loop())
+        future.result(timeout=PUBLISH_TIMEOUT_SECONDS)
+    except Exception:
+        log.warning("could not send %s to %s", message["type"], group, exc_info=True)

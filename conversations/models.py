@@ -15,6 +15,14 @@ class Conversation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conversations"
     )
     title = models.CharField(max_length=200, blank=True)
+    # Shared with one of the owner's teams: its viewers watch, its editors may add turns.
+    team = models.ForeignKey(
+        "teams.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+    )
     default_options = models.JSONField(default=dict, blank=True)
     provider_profile = models.CharField(max_length=40, default=_default_profile)
     # Every event a browser can see gets the next number; a reconnecting browser asks for

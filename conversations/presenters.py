@@ -65,6 +65,11 @@ def present_conversation(conversation: Conversation) -> dict[str, Any]:
         "id": conversation.pk,
         "title": conversation.title or "Untitled",
         "owner": conversation.owner.get_username(),
+        "team": (
+            {"id": conversation.team_id, "name": conversation.team.name}
+            if conversation.team_id
+            else None
+        ),
         "provider_profile": conversation.provider_profile,
         "default_options": conversation.default_options,
         "last_sequence": conversation.last_sequence,

@@ -9,18 +9,42 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from conversations.models import Conversation, Image, Turn
 from conversations.presenters import present_conversation, present_turn
+from teams.access import is_id, memberships_of, team_ids_of
+from teams.models import Membership
 
 User = AbstractBaseUser | AnonymousUser
 
 
 def visible_conversations(user: User) -> QuerySet[Conversation]:
+    """The user's own conversations and those shared with any of the user's teams."""
     if not user.is_authenticated:
         return Conversation.objects.none()
-    return Conversation.objects.filter(owner=user)
+    return Conversation.objects.filter(Q(owner=user) | Q(team__in=team_ids_of(user)))
+
+
+def can_add_turns(user: User, conversation: Conversation) -> bool:
+    """The owner, and the editors and owners of the team it is shared with."""
+    if conversation.owner_id == user.pk:
+        return True
+    if conversation.team_id is None:
+        return False
+    return (
+        memberships_of(user)
+        .filter(team_id=conversation.team_id, role__in=Membership.EDITING_ROLES)
+        .exists()
+    )
+
+
+def conversation_permissions(user: User, conversation: Conversation) -> dict[str, bool]:
+    """What the page may offer this user; the views check the same rules again."""
+    return {
+        "add_turns": can_add_turns(user, conversation),
+        "manage": conversation.owner_id == user.pk,
+    }
 
 
 def list_conversations(user: User, *, query: str = "") -> QuerySet[Conversation]:
-    conversations = visible_conversations(user).select_related("owner")
+    conversations = visible_conversations(user).select_related("owner", "team")
     if query:
         conversations = conversations.filter(
             Q(title__icontains=query) | Q(turns__prompt__icontains=query)
@@ -29,13 +53,14 @@ def list_conversations(user: User, *, query: str = "") -> QuerySet[Conversation]
 
 
 def get_conversation_for_user(user: User, conversation_id: Any) -> Conversation | None:
-    if not _is_id(conversation_id):
+    if not is_id(conversation_id):
         return None
-    return visible_conversations(user).select_related("owner").filter(pk=conversation_id).first()
+    conversations = visible_conversations(user).select_related("owner", "team")
+    return conversations.filter(pk=conversation_id).first()
 
 
 def get_turn_for_user(user: User, turn_id: Any) -> Turn | None:
-    if not _is_id(turn_id):
+    if not is_id(turn_id):
         return None
     return (
         Turn.objects.filter(pk=turn_id, conversation__in=visible_conversations(user))
@@ -45,7 +70,7 @@ def get_turn_for_user(user: User, turn_id: Any) -> Turn | None:
 
 
 def get_image_for_user(user: User, image_id: Any) -> Image | None:
-    if not _is_id(image_id):
+    if not is_id(image_id):
         return None
     return (
         Image.objects.filter(pk=image_id, turn__conversation__in=visible_conversations(user))
@@ -73,7 +98,7 @@ def conversation_snapshot(conversation: Conversation, *, after: int = 0) -> dict
     Each turn row carries the sequence of its latest event, so "what a browser missed since
     N" is exactly the turns whose sequence is above N, in their current state.
     """
-    conversation.refresh_from_db(fields=["last_sequence", "title", "updated_at"])
+    conversation.refresh_from_db(fields=["last_sequence", "title", "team", "updated_at"])
     turns = [
         present_turn(turn, list(turn.images.all()))
         for turn in turns_with_images(conversation, after=after)
@@ -85,10 +110,3 @@ def conversation_snapshot(conversation: Conversation, *, after: int = 0) -> dict
         "conversation": present_conversation(conversation),
         "turns": turns,
     }
-
-
-def _is_id(value: Any) -> bool:
-    try:
-        return 0 < int(value) < 2**63
-    except (TypeError, ValueError):
-        return False

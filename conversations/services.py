@@ -12,10 +12,11 @@ from django.utils import timezone
 from conversations import imaging, streams
 from conversations.dispatch import dispatch_turn
 from conversations.errors import InvalidInput
-from conversations.events import publish_on_commit
+from conversations.events import check_access_on_commit, publish_on_commit
 from conversations.models import Conversation, Image, Turn
 from conversations.presenters import present_image, turn_event
 from conversations.recording import advance_sequence, delete_files, store_image
+from teams.access import get_membership
 from upstream.capabilities import validate_options
 from upstream.errors import InvalidRequest
 from upstream.profiles import get_profile
@@ -53,13 +54,33 @@ def rename_conversation(*, conversation: Conversation, title: str) -> Conversati
     return conversation
 
 
+def share_conversation(*, conversation: Conversation, team_id: Any) -> Conversation:
+    """Share with one of the owner's teams, or stop sharing with ``team_id`` None."""
+    if team_id is None:
+        team = None
+    else:
+        membership = get_membership(conversation.owner, team_id)
+        if membership is None:
+            raise InvalidInput("That team does not exist.", field="team_id", status=404)
+        team = membership.team
+    was_shared = conversation.team_id is not None
+    with transaction.atomic():
+        conversation.team = team
+        conversation.save(update_fields=["team", "updated_at"])
+        if was_shared:
+            check_access_on_commit(conversation_ids=[conversation.pk])
+    return conversation
+
+
 def delete_conversation(*, conversation: Conversation) -> None:
     images = list(Image.objects.filter(turn__conversation=conversation))
     running = list(conversation.turns.filter(status__in=Turn.RUNNING).values_list("pk", flat=True))
     with transaction.atomic():
         conversation.turns.filter(pk__in=running).update(status=Turn.Status.CANCELLED)
+        conversation_id = conversation.pk
         conversation.delete()
         transaction.on_commit(lambda: delete_files(images))
+        check_access_on_commit(conversation_ids=[conversation_id])
     for turn_id in running:
         streams.cancel_local(turn_id)
 

@@ -21,6 +21,8 @@ from conversations.errors import InvalidInput
 from conversations.models import Turn
 from conversations.presenters import present_conversation, present_turn
 from conversations.selectors import (
+    can_add_turns,
+    conversation_permissions,
     conversation_snapshot,
     get_conversation_for_user,
     get_image_for_user,
@@ -83,19 +85,27 @@ def conversations_collection(request: HttpRequest) -> JsonResponse:
 @api_view(["GET", "PATCH", "DELETE"])
 def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request, conversation_id)
-    if request.method == "PATCH":
-        body = _json_body(request)
-        services.rename_conversation(conversation=conversation, title=body.get("title", ""))
-        return JsonResponse(present_conversation(conversation))
+    if request.method == "GET":
+        snapshot = conversation_snapshot(conversation)
+        snapshot["permissions"] = conversation_permissions(request.user, conversation)
+        return JsonResponse(snapshot)
+    if conversation.owner_id != request.user.pk:
+        raise InvalidInput("Only the owner can change or delete this conversation.", status=403)
     if request.method == "DELETE":
         services.delete_conversation(conversation=conversation)
         return HttpResponse(status=204)
-    return JsonResponse(conversation_snapshot(conversation))
+    body = _json_body(request)
+    if "title" in body:
+        services.rename_conversation(conversation=conversation, title=body["title"])
+    if "team_id" in body:
+        services.share_conversation(conversation=conversation, team_id=body["team_id"])
+    return JsonResponse(present_conversation(conversation))
 
 
 @api_view(["POST"])
 def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse:
     conversation = _conversation_or_404(request, conversation_id)
+    _check_can_add_turns(request, conversation)
     fields = _turn_fields(request)
     parent = None
     if fields["parent_id"] is not None:
@@ -122,13 +132,17 @@ def turn_detail(request: HttpRequest, turn_id: int) -> JsonResponse:
 
 @api_view(["POST"])
 def cancel_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
-    turn = services.cancel_turn(turn=_turn_or_404(request, turn_id))
+    turn = _turn_or_404(request, turn_id)
+    _check_can_add_turns(request, turn.conversation)
+    turn = services.cancel_turn(turn=turn)
     return JsonResponse(present_turn(turn))
 
 
 @api_view(["POST"])
 def retry_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
-    turn = services.retry_turn(turn=_turn_or_404(request, turn_id), author=request.user)
+    turn = _turn_or_404(request, turn_id)
+    _check_can_add_turns(request, turn.conversation)
+    turn = services.retry_turn(turn=turn, author=request.user)
     return JsonResponse(present_turn(turn), status=201)
 
 
@@ -180,6 +194,15 @@ def _turn_or_404(request: HttpRequest, turn_id: int) -> Turn:
     if turn is None:
         raise Http404
     return turn
+
+
+def _check_can_add_turns(request: HttpRequest, conversation) -> None:
+    if not can_add_turns(request.user, conversation):
+        raise InvalidInput(
+            "You can watch this conversation but not add to it; ask a team owner to make "
+            "you an editor.",
+            status=403,
+        )
 
 
 def _json_body(request: HttpRequest) -> dict:

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "channels",
     "studio",
     "conversations",
+    "teams",
+    "galleries",
 ]
 
 MIDDLEWARE = [
