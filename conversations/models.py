@@ -115,12 +115,25 @@ def image_upload_path(image: Image, filename: str) -> str:
     return f"images/{image.turn.conversation_id}/{image.turn_id}/{filename}"
 
 
+class ImageQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImageQuerySet:
+        """Hidden images are gone for everyone but staff; removed ones have no files left."""
+        if user.is_authenticated and user.is_staff:
+            return self.exclude(moderation=Image.Moderation.REMOVED)
+        return self.filter(moderation=Image.Moderation.VISIBLE)
+
+
 class Image(models.Model):
     class Role(models.TextChoices):
         REFERENCE = "reference"
         MASK = "mask"
         PARTIAL = "partial"
         FINAL = "final"
+
+    class Moderation(models.TextChoices):
+        VISIBLE = "", "visible"
+        HIDDEN = "hidden"
+        REMOVED = "removed"
 
     turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="images")
     role = models.CharField(max_length=20, choices=Role)
@@ -134,7 +147,11 @@ class Image(models.Model):
     format = models.CharField(max_length=10)
     bytes = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # Set by a moderation decision; see ImageQuerySet.visible_to.
+    moderation = models.CharField(max_length=10, choices=Moderation, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["turn_id", "role", "position", "partial_index", "id"]
