@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from conversations.models import Conversation
+from teams.models import Membership, Team
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -23,3 +24,19 @@ class ConversationFactory(factory.django.DjangoModelFactory):
 
     owner = factory.SubFactory(UserFactory)
     title = factory.Sequence(lambda n: f"Conversation {n}")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    team = factory.SubFactory(TeamFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Membership.Role.VIEWER
