@@ -111,7 +111,7 @@ def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse
     if fields["parent_id"] is not None:
         parent = get_turn_for_user(request.user, fields["parent_id"])
         if parent is None:
-            raise InvalidInput("That earlier turn does not exist.", field="parent_id")
+            raise InvalidInput("That earlier turn does not exist.", field="parent_id", status=404)
     turn = services.start_turn(
         conversation=conversation,
         author=request.user,

@@ -12,3 +12,8 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
 
 from studio.settings import *  # noqa: F403
+
+# Hashing a password slowly is the point in production and only a cost in tests, where
+# every fixture user is created fresh. Processes the tests start (Daphne, Celery) read
+# studio.settings directly and keep the real hashers.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

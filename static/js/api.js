@@ -59,5 +59,7 @@ export const api = {
   startTurn: (conversationId, form) => request("POST", `/api/conversations/${conversationId}/turns/`, { form }),
   cancelTurn: (id) => request("POST", `/api/turns/${id}/cancel/`),
   retryTurn: (id) => request("POST", `/api/turns/${id}/retry/`),
+  shareConversation: (id, teamId) => request("PATCH", `/api/conversations/${id}/`, { json: { team_id: teamId } }),
+  listTeams: () => request("GET", "/api/teams/"),
   capabilities: () => request("GET", "/api/capabilities/"),
 };

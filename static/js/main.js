@@ -5,6 +5,7 @@ import { CompareView } from "./compare.js";
 import { Composer } from "./composer.js";
 import { MaskEditor } from "./mask.js";
 import { OptionsPanel } from "./options.js";
+import { ShareControl } from "./share.js";
 import { Sidebar } from "./sidebar.js";
 import { LiveSocket } from "./socket.js";
 import { Thread } from "./thread.js";
@@ -83,6 +84,7 @@ const sidebar = new Sidebar({
   newButton: $("#new-conversation"),
   toggle: $("#sidebar-toggle"),
   scrim: $("#sidebar-scrim"),
+  username: root.dataset.username,
   onOpen: (id) => openConversation(id, { push: true }),
   onNew: async () => {
     sidebar.setOpen(false);
@@ -103,7 +105,29 @@ const sidebar = new Sidebar({
   },
 });
 
+const share = new ShareControl({
+  container: $("#share"),
+  onShared: (conversation) => {
+    state.conversation = conversation;
+    sidebar.upsert(conversation);
+  },
+  onError: (message) => composer.showError(message),
+});
+
 tree.subscribe(() => composer.renderContext());
+
+// People who may only watch a shared conversation get no composer and no editing buttons;
+// the server refuses their writes either way.
+function applyPermissions(conversation, permissions) {
+  const readOnly = Boolean(conversation) && !permissions?.add_turns;
+  root.dataset.readOnly = String(readOnly);
+  const note = $("#read-only-note");
+  note.hidden = !readOnly;
+  note.textContent = readOnly
+    ? `You are watching ${conversation.owner}'s conversation. Editors of ${conversation.team?.name ?? "its team"} can add to it.`
+    : "";
+  share.show(conversation, permissions);
+}
 
 function setTitle(title) {
   $("#conversation-title").textContent = title || "Studio";
@@ -142,6 +166,7 @@ async function openConversation(id, { push = false } = {}) {
   if (!id) {
     setTitle("");
     setLive("idle");
+    applyPermissions(null, null);
     return;
   }
   let snapshot;
@@ -155,6 +180,7 @@ async function openConversation(id, { push = false } = {}) {
   if (state.conversationId !== id) return;
   state.conversation = snapshot.conversation;
   setTitle(snapshot.conversation.title);
+  applyPermissions(snapshot.conversation, snapshot.permissions);
   tree.applySnapshot(snapshot);
   thread.scrollToBottom();
   state.socket = new LiveSocket({

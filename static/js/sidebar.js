@@ -5,8 +5,8 @@ import { icon } from "./icons.js";
 import { clear, debounce, h } from "./util.js";
 
 export class Sidebar {
-  constructor({ root, list, search, newButton, toggle, scrim, onOpen, onNew, onDeleted, onRenamed }) {
-    Object.assign(this, { root, list, search, toggle, scrim, onOpen, onNew, onDeleted, onRenamed });
+  constructor({ root, list, search, newButton, toggle, scrim, username, onOpen, onNew, onDeleted, onRenamed }) {
+    Object.assign(this, { root, list, search, toggle, scrim, username, onOpen, onNew, onDeleted, onRenamed });
     this.items = [];
     this.activeId = null;
     newButton.addEventListener("click", () => this.onNew());
@@ -70,13 +70,19 @@ export class Sidebar {
         this.setOpen(false);
         this.onOpen(item.id);
       } }, item.title || "Untitled");
-    return h(`li.conversation-item${active ? ".active" : ""}`, { dataset: { conversationId: item.id } },
-      link,
+    const li = h(`li.conversation-item${active ? ".active" : ""}`, { dataset: { conversationId: item.id } }, link);
+    if (item.owner !== this.username) {
+      link.append(h("span.shared-by", { text: `${item.owner} · ${item.team?.name || ""}` }));
+      return li;
+    }
+    if (item.team) link.append(h("span.shared-by", { text: `Shared · ${item.team.name}` }));
+    li.append(
       h("div.item-actions", {},
         h("button.btn.icon.tiny", { type: "button", title: "Rename", "aria-label": `Rename ${item.title}`,
           onclick: (event) => this.startRename(event.currentTarget.closest("li"), item) }, icon("pencil")),
         h("button.btn.icon.tiny.danger", { type: "button", title: "Delete", "aria-label": `Delete ${item.title}`,
           onclick: () => this.remove(item) }, icon("trash"))));
+    return li;
   }
 
   startRename(li, item) {

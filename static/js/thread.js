@@ -173,7 +173,8 @@ export class Thread {
       clear(stage);
       stage.append(h("span.spinner", { "aria-hidden": "true" }), h("span.stage-label", { text: label }),
         h("span.elapsed", { dataset: { since: turn.queued_at || new Date().toISOString() } }),
-        h("button.btn.ghost.small.cancel", { type: "button", onclick: () => this.actions.cancel(turn.id) }, "Cancel"));
+        h("button.btn.ghost.small.cancel", { type: "button", dataset: { needsEdit: "" },
+          onclick: () => this.actions.cancel(turn.id) }, "Cancel"));
     }
     stage.querySelector(".elapsed").dataset.since = turn.queued_at || stage.querySelector(".elapsed").dataset.since;
     this.tickStage(stage);
@@ -201,7 +202,7 @@ export class Thread {
     box.append(
       h("strong", { text: ERROR_TITLES[turn.status] }),
       h("p", { text: message }),
-      h("button.btn.small", { type: "button", onclick: () => this.actions.retry(turn.id) }, "Retry"),
+      h("button.btn.small", { type: "button", dataset: { needsEdit: "" }, onclick: () => this.actions.retry(turn.id) }, "Retry"),
     );
   }
 
@@ -257,8 +258,10 @@ export class Thread {
     done.forEach((image, index) => {
       const suffix = done.length > 1 ? ` ${index + 1}` : "";
       const row = h("div.action-row", { role: "group", "aria-label": `Image${suffix} actions` },
-        h("button.btn.small", { type: "button", onclick: () => this.actions.editFrom(turn.id) }, `Edit from here${suffix}`),
-        h("button.btn.small", { type: "button", onclick: () => this.actions.mask(turn, image) }, "Paint mask"),
+        h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
+          onclick: () => this.actions.editFrom(turn.id) }, `Edit from here${suffix}`),
+        h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
+          onclick: () => this.actions.mask(turn, image) }, "Paint mask"),
         parentImage ? h("button.btn.small", { type: "button",
           onclick: () => this.actions.compare(parentImage, image) }, "Compare") : null,
         h("a.btn.small", { href: `${image.url}?download=1`, download: "" }, "Download"),

@@ -220,7 +220,6 @@ def test_a_black_and_white_mask_is_converted_to_alpha(api, conversation):
         ({"api_mode": "telepathy"}, "telepathy", "api_mode"),
         ({"options": "{not json"}, "not valid JSON", "options"),
         ({"parent_id": "abc"}, "turn id", "parent_id"),
-        ({"parent_id": "987654"}, "does not exist", "parent_id"),
     ],
 )
 def test_invalid_turn_input_gets_a_clear_400(api, conversation, fields, fragment, field):
@@ -230,6 +229,16 @@ def test_invalid_turn_input_gets_a_clear_400(api, conversation, fields, fragment
     assert fragment.lower() in error["message"].lower()
     if field:
         assert error["field"] == field
+    assert not Turn.objects.exists()
+
+
+def test_a_parent_that_does_not_exist_is_not_found(api, conversation):
+    response = post_turn(api, conversation, parent_id="987654")
+    assert response.status_code == 404
+    assert response.json()["error"] == {
+        "message": "That earlier turn does not exist.",
+        "field": "parent_id",
+    }
     assert not Turn.objects.exists()
 
 

@@ -1,0 +1,239 @@
+"""Team pages: plain forms posted to small actions, each checking the member's role.
+
+Outsiders get 404 for everything about a team; members without the role get 403 with a
+sentence saying who can do it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from conversations.errors import InvalidInput
+from conversations.views import api_view
+from teams import selectors, services
+from teams.access import get_membership, is_id, memberships_of
+from teams.models import Invitation, Membership
+
+OWNERS_ONLY = "Only the team's owners can do that."
+
+
+@login_required
+def team_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            team = services.create_team(creator=request.user, name=request.POST.get("name"))
+        except InvalidInput as exc:
+            return _team_list_page(request, error=exc)
+        return redirect("teams:detail", team_id=team.pk)
+    return _team_list_page(request)
+
+
+@login_required
+@require_GET
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    return _team_page(request, _membership_or_404(request, team_id))
+
+
+@login_required
+@require_POST
+def team_action(request: HttpRequest, team_id: int, action: str) -> HttpResponse:
+    membership = _membership_or_404(request, team_id)
+    handler = TEAM_ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    return _run(request, membership, handler)
+
+
+@login_required
+@require_POST
+def member_action(request: HttpRequest, team_id: int, member_id: int, action: str) -> HttpResponse:
+    membership = _membership_or_404(request, team_id)
+    if action not in ("role", "remove"):
+        raise Http404
+    target = membership.team.memberships.filter(pk=member_id).first() if is_id(member_id) else None
+    if target is None:
+        raise Http404
+
+    def act(request: HttpRequest, membership: Membership) -> str:
+        _require_owner(membership)
+        if action == "role":
+            services.change_role(membership=target, role=request.POST.get("role"))
+            return f"{target.user.get_username()} is now {request.POST.get('role')}."
+        services.remove_member(membership=target)
+        return f"{target.user.get_username()} was removed from the team."
+
+    return _run(request, membership, act)
+
+
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> HttpResponse:
+    invitation = selectors.invitation_for_invitee(request.user, invitation_id)
+    if invitation is None or answer not in ("accept", "decline"):
+        raise Http404
+    try:
+        if answer == "decline":
+            services.decline_invitation(invitation=invitation)
+            messages.info(request, f"You declined the invitation to {invitation.team.name}.")
+            return redirect("teams:list")
+        services.accept_invitation(invitation=invitation, user=request.user)
+    except InvalidInput as exc:
+        return _team_list_page(request, error=exc)
+    messages.success(request, f"You joined {invitation.team.name}.")
+    return redirect("teams:detail", team_id=invitation.team_id)
+
+
+@login_required
+def join_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.open_link(token)
+    if invitation is None:
+        return render(request, "teams/join.html", {"invitation": None}, status=404)
+    if request.method == "POST":
+        try:
+            services.accept_invitation(invitation=invitation, user=request.user)
+        except InvalidInput as exc:
+            return _team_list_page(request, error=exc)
+        messages.success(request, f"You joined {invitation.team.name}.")
+        return redirect("teams:detail", team_id=invitation.team_id)
+    already = get_membership(request.user, invitation.team_id) is not None
+    return render(request, "teams/join.html", {"invitation": invitation, "already": already})
+
+
+@api_view(["GET"])
+def teams_json(request: HttpRequest) -> JsonResponse:
+    """The user's teams, for the studio page's share menu."""
+    memberships = memberships_of(request.user).select_related("team").order_by("team__name")
+    return JsonResponse(
+        {"teams": [{"id": m.team_id, "name": m.team.name, "role": m.role} for m in memberships]}
+    )
+
+
+# --- Actions on a team --------------------------------------------------------------------
+
+
+def _rename(request: HttpRequest, membership: Membership) -> str:
+    _require_owner(membership)
+    services.rename_team(team=membership.team, name=request.POST.get("name"))
+    return "The team was renamed."
+
+
+def _delete(request: HttpRequest, membership: Membership) -> str:
+    _require_owner(membership)
+    services.delete_team(team=membership.team)
+    return f"{membership.team.name} was deleted."
+
+
+def _invite(request: HttpRequest, membership: Membership) -> str:
+    _require_owner(membership)
+    invitation = services.invite_user(
+        team=membership.team,
+        invited_by=request.user,
+        username=request.POST.get("username"),
+        role=request.POST.get("role"),
+    )
+    return f"{invitation.invited_user.get_username()} is invited; they accept on their Teams page."
+
+
+def _create_link(request: HttpRequest, membership: Membership) -> str:
+    _require_owner(membership)
+    services.create_invite_link(
+        team=membership.team,
+        invited_by=request.user,
+        role=request.POST.get("role"),
+        hours=request.POST.get("hours"),
+    )
+    return "A new invitation link is ready below."
+
+
+def _revoke(request: HttpRequest, membership: Membership) -> str:
+    _require_owner(membership)
+    invitation_id = request.POST.get("invitation_id")
+    invitations = membership.team.invitations
+    invitation = invitations.filter(pk=invitation_id).first() if is_id(invitation_id) else None
+    if invitation is None:
+        raise InvalidInput("That invitation does not exist.", status=404)
+    services.revoke_invitation(invitation=invitation)
+    return "The invitation was withdrawn."
+
+
+def _leave(request: HttpRequest, membership: Membership) -> str:
+    services.remove_member(membership=membership)
+    return f"You left {membership.team.name}."
+
+
+TEAM_ACTIONS: dict[str, Callable[[HttpRequest, Membership], str]] = {
+    "rename": _rename,
+    "delete": _delete,
+    "invite": _invite,
+    "links": _create_link,
+    "revoke": _revoke,
+    "leave": _leave,
+}
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _run(request: HttpRequest, membership: Membership, action) -> HttpResponse:
+    try:
+        message = action(request, membership)
+    except InvalidInput as exc:
+        return _team_page(request, membership, error=exc)
+    messages.success(request, message)
+    if get_membership(request.user, membership.team_id) is None:
+        return redirect("teams:list")
+    return redirect("teams:detail", team_id=membership.team_id)
+
+
+def _require_owner(membership: Membership) -> None:
+    if not membership.is_owner:
+        raise InvalidInput(OWNERS_ONLY, status=403)
+
+
+def _membership_or_404(request: HttpRequest, team_id: int) -> Membership:
+    membership = get_membership(request.user, team_id)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def _team_list_page(request: HttpRequest, *, error: InvalidInput | None = None) -> HttpResponse:
+    context = {
+        "memberships": memberships_of(request.user).select_related("team").order_by("team__name"),
+        "invitations": selectors.open_invitations_for(request.user),
+        "error": error,
+    }
+    return render(request, "teams/list.html", context, status=error.status if error else 200)
+
+
+def _team_page(
+    request: HttpRequest, membership: Membership, *, error: InvalidInput | None = None
+) -> HttpResponse:
+    team = membership.team
+    context = {
+        "team": team,
+        "membership": membership,
+        "members": team.memberships.select_related("user").order_by("user__username"),
+        "conversations": selectors.shared_conversations(team),
+        "roles": Membership.Role.choices,
+        "error": error,
+    }
+    if membership.is_owner:
+        context["invitations"] = [
+            (invitation, _join_url(request, invitation))
+            for invitation in selectors.open_invitations_of(team)
+        ]
+    return render(request, "teams/detail.html", context, status=error.status if error else 200)
+
+
+def _join_url(request: HttpRequest, invitation: Invitation) -> str | None:
+    if not invitation.is_link:
+        return None
+    return request.build_absolute_uri(reverse("teams:join", args=[invitation.token]))
