@@ -195,6 +195,11 @@ async function openConversation(id, { push = false } = {}) {
     },
     onEvent: (event) => tree.applyEvent(event),
     onState: setLive,
+    onForbidden: () => {
+      applyPermissions(state.conversation, { add_turns: false, manage: false });
+      $("#read-only-note").textContent = "You no longer have access to this conversation.";
+      composer.showError("You no longer have access to this conversation.");
+    },
   });
   state.socket.connect();
 }

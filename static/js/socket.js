@@ -3,14 +3,17 @@
 
 const PING_EVERY_MS = 25000;
 const MAX_BACKOFF_MS = 15000;
+const CLOSE_FORBIDDEN = 4403; // the server closed because this user lost access
+
 
 export class LiveSocket {
-  constructor({ conversationId, after = 0, onSnapshot, onEvent, onState }) {
+  constructor({ conversationId, after = 0, onSnapshot, onEvent, onState, onForbidden }) {
     this.conversationId = conversationId;
     this.lastSequence = after;
     this.onSnapshot = onSnapshot;
     this.onEvent = onEvent;
     this.onState = onState || (() => {});
+    this.onForbidden = onForbidden || (() => {});
     this.attempt = 0;
     this.closed = false;
     this.ws = null;
@@ -39,10 +42,16 @@ export class LiveSocket {
       this.pingTimer = setInterval(() => this.send({ type: "ping" }), PING_EVERY_MS);
     };
     ws.onmessage = (message) => this.receive(message.data);
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       clearInterval(this.pingTimer);
       if (this.ws !== ws || this.closed) return;
       this.ws = null;
+      if (event.code === CLOSE_FORBIDDEN) {
+        // Reconnecting would only be refused again.
+        this.close();
+        this.onForbidden();
+        return;
+      }
       this.scheduleReconnect();
     };
     // An error is always followed by close, where the reconnect is scheduled.

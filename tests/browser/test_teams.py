@@ -1,0 +1,92 @@
+"""Two people in two browsers: a team, an invitation, a shared conversation, a removal."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, SEEN_LAYERS_SCRIPT, PageSession
+from tests.browser.test_studio_page import last_turn, new_conversation, send, wait_final
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def second_session(browser, studio, request):
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    context.add_init_script(SEEN_LAYERS_SCRIPT)
+    other = PageSession(context.new_page(), studio, request.node.name + "-second")
+    try:
+        yield other
+        other.shot("end")
+    finally:
+        context.close()
+    assert not other.errors, "the second browser showed errors:\n" + "\n".join(other.errors)
+
+
+def create_team(session, name: str) -> str:
+    page = session.page
+    page.goto(session.url("/teams/"))
+    page.fill("#team-name", name)
+    page.click("text=Create team")
+    expect(page.locator("h1")).to_contain_text(name)
+    return page.url
+
+
+def test_a_team_shares_a_conversation_and_removal_ends_access(session, second_session):
+    owner, member = session, second_session
+    member_name = member.sign_up()
+    owner.sign_up()
+
+    team_url = create_team(owner, "Night shift")
+    owner.page.fill("#invite-user input[name=username]", member_name)
+    owner.page.select_option("#invite-user select[name=role]", "viewer")
+    owner.page.click("#invite-user button")
+    expect(owner.page.locator(".flash")).to_contain_text("is invited")
+    owner.shot("invited")
+
+    member.page.goto(member.url("/teams/"))
+    expect(member.page.locator("#invitations")).to_contain_text("Night shift")
+    member.shot("invitation")
+    member.page.click("#invitations >> text=Accept")
+    expect(member.page.locator("#my-role")).to_have_text("viewer")
+
+    owner.page.goto(owner.url("/"))
+    owner.page.wait_for_selector("#studio[data-ready='1']")
+    conversation_id = new_conversation(owner)
+    send(owner, "a lighthouse at night")
+    wait_final(last_turn(owner))
+    owner.page.select_option("#share-team", label="Shared · Night shift")
+    expect(owner.page.locator(".conversation-item.active")).to_contain_text("Night shift")
+    owner.shot("shared")
+
+    member.page.goto(member.url(f"/c/{conversation_id}/"))
+    member.page.wait_for_selector("#live-status[data-state=live]")
+    expect(member.page.locator("#read-only-note")).to_contain_text("You are watching")
+    expect(member.page.locator("#composer")).to_be_hidden()
+    wait_final(last_turn(member))
+    member.shot("watching")
+
+    # A new turn by the owner reaches the member live.
+    send(owner, "now with fog")
+    expect(member.page.locator("article.turn")).to_have_count(2, timeout=20_000)
+    wait_final(last_turn(member))
+
+    owner.page.goto(team_url)
+    owner.page.locator(f"#members li[data-username='{member_name}']").get_by_role(
+        "button", name="Remove"
+    ).click()
+    expect(owner.page.locator(".flash")).to_contain_text("was removed")
+
+    # The member's open page loses its socket at once, and the conversation is gone for them.
+    expect(member.page.locator("#read-only-note")).to_have_text(
+        "You no longer have access to this conversation."
+    )
+    expect(member.page.locator("#live-status")).to_have_attribute("data-state", "idle")
+    member.shot("access-ended")
+    response = member.page.goto(member.url(f"/c/{conversation_id}/"))
+    assert response.status == 404
+    member.shot("removed")
+    # The browser reports the 404 it was asked to load; nothing else may be in the console.
+    member.errors = [e for e in member.errors if "status of 404" not in e]
