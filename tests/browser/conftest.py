@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -226,22 +227,38 @@ class PageSession:
         return username
 
 
-@pytest.fixture
-def session(browser, studio, request) -> Iterator[PageSession]:
-    viewport = getattr(request, "param", None) or DESKTOP
+@contextmanager
+def page_session(browser, studio, name: str, viewport=DESKTOP) -> Iterator[PageSession]:
+    """A fresh browser context (its own cookies: its own person) with one page."""
     context = browser.new_context(viewport=viewport, accept_downloads=True)
     context.set_default_timeout(15_000)
     context.add_init_script(SEEN_LAYERS_SCRIPT)
-    page = context.new_page()
-    name = request.node.name.replace("[", "-").replace("]", "")
-    current = PageSession(page, studio, name)
-    studio.simulator("POST", "/_simulator/config", json={"latency": [0.3, 0.8]})
+    current = PageSession(context.new_page(), studio, name)
     try:
         yield current
         current.shot("end")
     finally:
         context.close()
-    assert not current.errors, "the browser console showed errors:\n" + "\n".join(current.errors)
+    assert not current.errors, f"{name}: the browser console showed errors:\n" + "\n".join(
+        current.errors
+    )
+
+
+@pytest.fixture
+def session(browser, studio, request) -> Iterator[PageSession]:
+    viewport = getattr(request, "param", None) or DESKTOP
+    name = request.node.name.replace("[", "-").replace("]", "")
+    studio.simulator("POST", "/_simulator/config", json={"latency": [0.3, 0.8]})
+    with page_session(browser, studio, name, viewport) as current:
+        yield current
+
+
+@pytest.fixture
+def second_session(browser, studio, request) -> Iterator[PageSession]:
+    """A second person in a second browser, beside ``session``."""
+    name = request.node.name.replace("[", "-").replace("]", "") + "-second"
+    with page_session(browser, studio, name) as current:
+        yield current
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,24 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, SEEN_LAYERS_SCRIPT, PageSession
 from tests.browser.test_studio_page import last_turn, new_conversation, send, wait_final
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def second_session(browser, studio, request):
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    context.add_init_script(SEEN_LAYERS_SCRIPT)
-    other = PageSession(context.new_page(), studio, request.node.name + "-second")
-    try:
-        yield other
-        other.shot("end")
-    finally:
-        context.close()
-    assert not other.errors, "the second browser showed errors:\n" + "\n".join(other.errors)
 
 
 def create_team(session, name: str) -> str:
