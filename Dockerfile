@@ -7,6 +7,7 @@ COPY conversations conversations
 COPY teams teams
 COPY galleries galleries
 COPY moderation moderation
+COPY usage usage
 COPY upstream upstream
 COPY templates templates
 COPY static static

@@ -48,6 +48,8 @@ class TurnAdmin(admin.ModelAdmin):
         "status",
         "continuation",
         "attempts",
+        "total_tokens",
+        "cost",
         "queued_at",
     )
     list_filter = ("status", "api_mode", "image_model", "continuation")

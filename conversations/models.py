@@ -85,6 +85,17 @@ class Turn(models.Model):
     revised_prompt = models.TextField(blank=True)
     assistant_text = models.TextField(blank=True)
     usage = models.JSONField(default=dict, blank=True)
+    # The reported usage by kind, and its price (usage.pricing), as columns so totals and
+    # budgets add up in SQL. A null cost means some reported tokens had no price.
+    input_text_tokens = models.PositiveIntegerField(default=0)
+    input_image_tokens = models.PositiveIntegerField(default=0)
+    output_text_tokens = models.PositiveIntegerField(default=0)
+    output_image_tokens = models.PositiveIntegerField(default=0)
+    total_tokens = models.PositiveIntegerField(default=0)
+    cost = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True, default=0)
+    # What the turn was expected to use when it started; budgets count it while it runs.
+    estimated_tokens = models.PositiveIntegerField(default=0)
+    estimated_cost = models.DecimalField(max_digits=12, decimal_places=6, default=0)
     error_code = models.CharField(max_length=120, blank=True)
     error_message = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -101,6 +112,7 @@ class Turn(models.Model):
         indexes = [
             models.Index(fields=["conversation", "sequence"]),
             models.Index(fields=["status", "heartbeat_at"]),
+            models.Index(fields=["author", "queued_at"]),
         ]
 
     def __str__(self) -> str:

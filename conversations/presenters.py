@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
@@ -50,6 +51,7 @@ def present_turn(turn: Turn, images: list[Image] | None = None) -> dict[str, Any
         "revised_prompt": turn.revised_prompt or None,
         "assistant_text": turn.assistant_text or None,
         "usage": turn.usage or None,
+        **present_spend(turn),
         "error": _error(turn),
         "attempts": turn.attempts,
         "queued_at": _iso(turn.queued_at),
@@ -57,6 +59,21 @@ def present_turn(turn: Turn, images: list[Image] | None = None) -> dict[str, Any
         "first_partial_at": _iso(turn.first_partial_at),
         "completed_at": _iso(turn.completed_at),
         "images": [present_image(image) for image in images],
+    }
+
+
+def present_spend(turn: Turn) -> dict[str, Any]:
+    """What the turn used and cost (USD), and what it was estimated to, before it ran."""
+    return {
+        "tokens": {
+            "input_text": turn.input_text_tokens,
+            "input_image": turn.input_image_tokens,
+            "output_text": turn.output_text_tokens,
+            "output_image": turn.output_image_tokens,
+            "total": turn.total_tokens,
+        },
+        "cost": _dollars(turn.cost),
+        "estimate": {"tokens": turn.estimated_tokens, "cost": _dollars(turn.estimated_cost)},
     }
 
 
@@ -95,6 +112,10 @@ def _error(turn: Turn) -> dict[str, str] | None:
     if not (turn.error_code or turn.error_message):
         return None
     return {"code": turn.error_code, "message": turn.error_message}
+
+
+def _dollars(value: Decimal | int | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _iso(value) -> str | None:

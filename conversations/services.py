@@ -20,6 +20,7 @@ from teams.access import get_membership
 from upstream.capabilities import validate_options
 from upstream.errors import InvalidRequest
 from upstream.profiles import get_profile
+from usage.limits import check_turn_allowed
 
 TITLE_MAX = 200
 IMAGE_MODES = {Turn.ApiMode.EDIT, Turn.ApiMode.VARIATION}
@@ -102,12 +103,20 @@ def start_turn(
     """Validate everything, then store the turn and its files and dispatch it after commit.
 
     Nothing is stored when any input is refused: the caller gets InvalidInput with a message
-    for the person and the field it concerns.
+    for the person and the field it concerns. Running-turn limits and budgets are checked
+    in the same transaction that stores the turn, before anything is sent upstream.
     """
     plan = _plan_turn(conversation, prompt, parent, api_mode, options or {}, references, mask)
     saved: list[Image] = []
     try:
         with transaction.atomic():
+            estimate = check_turn_allowed(
+                author=author,
+                conversation=conversation,
+                model=plan.model,
+                api_mode=plan.api_mode,
+                options=plan.options,
+            )
             turn = Turn.objects.create(
                 conversation=conversation,
                 parent=parent,
@@ -117,6 +126,7 @@ def start_turn(
                 image_model=plan.model,
                 text_model=settings.STUDIO_TEXT_MODEL if plan.api_mode == "responses" else "",
                 options=plan.options,
+                **estimate.turn_fields(),
             )
             for position, data in enumerate(plan.references):
                 saved.append(store_image(turn, data, role=Image.Role.REFERENCE, position=position))

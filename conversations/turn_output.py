@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from conversations.events import publish_on_commit
 from conversations.models import Image, Turn
-from conversations.presenters import present_image, turn_event
+from conversations.presenters import present_image, present_spend, turn_event
 from conversations.recording import advance_sequence, discard_attempt_output, store_image
 from upstream.errors import StreamClosed, UpstreamError
-from upstream.stream import FinalImage, PartialImage
+from upstream.stream import FinalImage, PartialImage, failure_usage
+from usage.pricing import price_usage
 
 MODERATION_MESSAGE = (
     "The image provider's safety system blocked this request. Rephrase the prompt or use "
@@ -80,23 +81,30 @@ class TurnOutput:
     def complete(self, *, response_id: str | None, usage: dict, text: str) -> None:
         if not self.finals:
             message = text.strip() or "The image provider finished without an image."
-            self.fail("no_image", message[:2000])
+            self.fail("no_image", message[:2000], usage=usage)
             return
-        with transaction.atomic():
-            self._claim_write(
-                status=Turn.Status.COMPLETED,
-                completed_at=timezone.now(),
-                response_id=response_id or "",
-                usage=usage or {},
-                assistant_text=text or "",
-            )
-            self._announce(
-                "turn.completed",
-                images=[present_image(i) for i in self.finals],
-                revised_prompt=self.turn.revised_prompt or None,
-                usage=self.turn.usage or None,
-                response_id=response_id,
-            )
+        spent = self._spent(usage, images=len(self.finals))
+        try:
+            with transaction.atomic():
+                self._claim_write(
+                    status=Turn.Status.COMPLETED,
+                    completed_at=timezone.now(),
+                    response_id=response_id or "",
+                    assistant_text=text or "",
+                    **spent,
+                )
+                self._announce(
+                    "turn.completed",
+                    images=[present_image(i) for i in self.finals],
+                    revised_prompt=self.turn.revised_prompt or None,
+                    usage=self.turn.usage or None,
+                    response_id=response_id,
+                    **present_spend(self.turn),
+                )
+        except StreamClosed:
+            # Cancelled just as the provider finished: the usage it reported still counts.
+            Turn.objects.filter(pk=self.turn.pk, status=Turn.Status.CANCELLED).update(**spent)
+            raise
 
     # --- endings --------------------------------------------------------------------------
 
@@ -116,16 +124,25 @@ class TurnOutput:
         return True
 
     def fail_from(self, exc: UpstreamError) -> None:
+        usage = failure_usage(exc)
         if exc.is_moderation_block:
             self.fail(
                 exc.code or "moderation_blocked",
                 _moderation_message(exc),
                 status=Turn.Status.BLOCKED,
+                usage=usage,
             )
         else:
-            self.fail(exc.code or type(exc).__name__, exc.user_message)
+            self.fail(exc.code or type(exc).__name__, exc.user_message, usage=usage)
 
-    def fail(self, code: str, message: str, *, status: str = Turn.Status.FAILED) -> None:
+    def fail(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: str = Turn.Status.FAILED,
+        usage: dict | None = None,
+    ) -> None:
         kind = "turn.blocked" if status == Turn.Status.BLOCKED else "turn.failed"
         with transaction.atomic():
             updated = Turn.objects.filter(pk=self.turn.pk, status__in=Turn.RUNNING).update(
@@ -133,16 +150,31 @@ class TurnOutput:
                 completed_at=timezone.now(),
                 error_code=code[:120],
                 error_message=message,
+                **self._spent(usage, images=0),
             )
             if not updated:
                 return
             self.turn.refresh_from_db()
             advance_sequence(self.turn)
             self._announce(
-                kind, error={"code": self.turn.error_code, "message": self.turn.error_message}
+                kind,
+                error={"code": self.turn.error_code, "message": self.turn.error_message},
+                **present_spend(self.turn),
             )
 
     # --- plumbing -------------------------------------------------------------------------
+
+    def _spent(self, usage: dict | None, *, images: int) -> dict:
+        """The reported usage, its tokens by kind and its cost, as the turn's fields."""
+        spend = price_usage(
+            usage,
+            api_mode=self.turn.api_mode,
+            image_model=self.turn.image_model,
+            text_model=self.turn.text_model,
+            options=self.turn.options,
+            images=images,
+        )
+        return {"usage": usage or {}, **spend.turn_fields()}
 
     def _claim_write(self, **fields) -> None:
         """Write ``fields`` only while the turn streams; a cancelled turn stops here."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from studio.env import env_bool, env_int, env_list, env_str
+from studio.env import env_bool, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "conversations",
     "teams",
     "galleries",
+    "usage",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,45 @@ STUDIO_PROVIDER_PROFILE = env_str("STUDIO_PROVIDER_PROFILE", "openai")
 STUDIO_TEXT_MODEL = env_str("STUDIO_TEXT_MODEL", "gpt-5")
 STUDIO_IMAGE_MODEL = env_str("STUDIO_IMAGE_MODEL", "gpt-image-1")
 UPSTREAM_MAX_RETRIES = env_int("UPSTREAM_MAX_RETRIES", 2)
+
+# --- Usage, cost and limits ---------------------------------------------------------------
+# USD per million tokens (text_input, text_output, image_input, image_output) and, for
+# models billed per picture, USD per image by quality and size. OpenAI's list prices when
+# written; STUDIO_PRICES_JSON replaces the entries of the models it names.
+STUDIO_PRICES = {
+    "gpt-image-1": {"text_input": 5, "image_input": 10, "image_output": 40},
+    "gpt-image-1-mini": {"text_input": 2, "image_input": 2.5, "image_output": 8},
+    "gpt-image-1.5": {"text_input": 5, "text_output": 10, "image_input": 8, "image_output": 32},
+    "chatgpt-image-latest": {
+        "text_input": 5,
+        "text_output": 10,
+        "image_input": 8,
+        "image_output": 32,
+    },
+    "gpt-image-2": {"text_input": 5, "text_output": 10, "image_input": 8, "image_output": 32},
+    "dall-e-2": {
+        "per_image": {"standard": {"256x256": 0.016, "512x512": 0.018, "1024x1024": 0.02}}
+    },
+    "dall-e-3": {
+        "per_image": {
+            "standard": {"1024x1024": 0.04, "1792x1024": 0.08, "1024x1792": 0.08},
+            "hd": {"1024x1024": 0.08, "1792x1024": 0.12, "1024x1792": 0.12},
+        }
+    },
+    "gpt-5": {"text_input": 1.25, "text_output": 10},
+    "gpt-5-mini": {"text_input": 0.25, "text_output": 2},
+    "gpt-5-nano": {"text_input": 0.05, "text_output": 0.4},
+    "gpt-4.1": {"text_input": 2, "text_output": 8},
+    "gpt-4.1-mini": {"text_input": 0.4, "text_output": 1.6},
+    "gpt-4.1-nano": {"text_input": 0.1, "text_output": 0.4},
+    "gpt-4o": {"text_input": 2.5, "text_output": 10},
+    "gpt-4o-mini": {"text_input": 0.15, "text_output": 0.6},
+    "o3": {"text_input": 2, "text_output": 8},
+}
+STUDIO_PRICES.update(env_json("STUDIO_PRICES_JSON", {}))
+# Queued and streaming turns at once; 0 means no limit.
+STUDIO_MAX_RUNNING_TURNS_PER_USER = env_int("STUDIO_MAX_RUNNING_TURNS_PER_USER", 4)
+STUDIO_MAX_RUNNING_TURNS_PER_TEAM = env_int("STUDIO_MAX_RUNNING_TURNS_PER_TEAM", 12)
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

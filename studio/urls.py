@@ -18,4 +18,5 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("", include("teams.urls")),
     path("", include("conversations.urls")),
+    path("", include("usage.urls")),
 ]

@@ -71,7 +71,8 @@ class Completed:
     `usage` is as the provider reported it. For the Responses API it is the response's
     `usage` (text-model tokens) with the response's `tool_usage` (image tokens, e.g.
     `tool_usage.image_gen.output_tokens`, observed but not typed by the SDK) added under the
-    key "tool_usage" when present. For the Images API it is the `usage` of `*.completed`.
+    key "tool_usage" when present. For the Images API it is the `usage` of `*.completed`,
+    added up over the images of an n-image stream (merge_images_usage).
     """
 
     response_id: str | None
@@ -507,8 +508,7 @@ class Normalizer:
 
     def _on_images_completed(self, event: ev.ImagesCompletedEvent) -> list[Progress]:
         key = f"#{len(self.finals)}"
-        # Several completed events (n > 1) each report usage; the last one is kept.
-        self.usage = dict(event.usage or {})
+        self.usage = merge_images_usage(self.usage, dict(event.usage or {}))
         b64 = event.b64_json
         if not b64:
             partial = self.last_partials.get(key)
@@ -525,6 +525,32 @@ class Normalizer:
         )
         self.finals[key] = final
         return [final]
+
+
+def merge_images_usage(earlier: dict[str, Any], latest: dict[str, Any]) -> dict[str, Any]:
+    """The usage of an n-image stream so far: each `*.completed` reports its own image.
+
+    Every event repeats the request's input and adds one image's output (as the simulated
+    provider and a non-streamed answer for n images agree), so input counts once and
+    output adds up.
+    """
+    if not earlier or not latest:
+        return latest or earlier
+    merged = dict(latest)
+    merged["output_tokens"] = _tokens(earlier, "output_tokens") + _tokens(latest, "output_tokens")
+    details = [u.get("output_tokens_details") or {} for u in (earlier, latest)]
+    if any(details):
+        merged["output_tokens_details"] = {
+            key: _tokens(details[0], key) + _tokens(details[1], key)
+            for key in {*details[0], *details[1]}
+        }
+    merged["total_tokens"] = _tokens(merged, "input_tokens") + merged["output_tokens"]
+    return merged
+
+
+def _tokens(usage: dict[str, Any], key: str) -> int:
+    value = usage.get(key)
+    return value if isinstance(value, int) else 0
 
 
 def _final_from_partial(partial: ev.Event) -> FinalImage:
@@ -558,6 +584,17 @@ def responses_usage(response: dict[str, Any]) -> dict[str, Any]:
     if response.get("tool_usage"):
         usage["tool_usage"] = response["tool_usage"]
     return usage
+
+
+def failure_usage(error: UpstreamError) -> dict[str, Any]:
+    """What a failed call reported using, shaped as Completed.usage; {} when nothing was.
+
+    Only `response.failed` and `response.incomplete` carry a response, and so its usage;
+    refusals before the stream and Images API error events report none.
+    """
+    body = error.body if isinstance(error.body, dict) else {}
+    response = body.get("response")
+    return responses_usage(response) if isinstance(response, dict) else {}
 
 
 def completed_from_response(response: dict[str, Any]) -> Completed:

@@ -62,4 +62,5 @@ export const api = {
   shareConversation: (id, teamId) => request("PATCH", `/api/conversations/${id}/`, { json: { team_id: teamId } }),
   listTeams: () => request("GET", "/api/teams/"),
   capabilities: () => request("GET", "/api/capabilities/"),
+  estimate: (query) => request("GET", `/api/estimate/?${query}`),
 };

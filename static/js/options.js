@@ -1,17 +1,12 @@
 // The options panel: offers only what the chosen model and provider support
-// (GET /api/capabilities/), remembers the choice, and estimates the cost before sending.
+// (GET /api/capabilities/), remembers the choice, and estimates the cost before sending
+// (GET /api/estimate/, so the page and the budget checks use the same figures).
 
-import { clear, formatDollars, formatNumber, h, parseSize } from "./util.js";
+import { api } from "./api.js";
+import { clear, formatDollars, formatNumber, h } from "./util.js";
 
 const STORAGE_KEY = "studio.options.v1";
-// gpt-image-1 output tokens per image (protocol table), +100 per partial image.
-const OUTPUT_TOKENS = {
-  low: { "1024x1024": 272, "1024x1536": 408, "1536x1024": 400 },
-  medium: { "1024x1024": 1056, "1024x1536": 1584, "1536x1024": 1568 },
-  high: { "1024x1024": 4160, "1024x1536": 6240, "1536x1024": 6208 },
-};
-const PARTIAL_IMAGE_TOKENS = 100;
-export const DOLLARS_PER_IMAGE_OUTPUT_TOKEN = 40 / 1_000_000;
+const ESTIMATED_OPTIONS = ["size", "quality", "partial_images", "n"];
 const CUSTOM = "custom";
 
 const DEFAULTS = {
@@ -30,18 +25,11 @@ const DEFAULTS = {
   custom_height: 864,
 };
 
-export function estimateOutputTokens({ size, quality, partialImages = 0 }) {
-  const table = OUTPUT_TOKENS[quality] || OUTPUT_TOKENS.high; // "auto" resolves to high
-  const [width, height] = parseSize(size) || [1024, 1024];
-  const key = `${width}x${height}`;
-  let base = table[key];
-  if (base === undefined) {
-    const aspect = (s) => { const [w, hh] = parseSize(s); return Math.abs(Math.log((w / hh) / (width / height))); };
-    const nearest = Object.keys(table).sort((a, b) => aspect(a) - aspect(b))[0];
-    const [nw, nh] = parseSize(nearest);
-    base = Math.round(table[nearest] * (width * height) / (nw * nh));
-  }
-  return base + PARTIAL_IMAGE_TOKENS * partialImages;
+/** "estimated ≈ 1,256 image tokens · ≈ $0.050" for an /api/estimate/ answer. */
+export function describeEstimate(estimate) {
+  const cost = estimate.priced ? `≈ ${formatDollars(estimate.cost)}` : "no price set";
+  if (estimate.bills_per_image) return `estimated ${cost}, billed per image`;
+  return `estimated ≈ ${formatNumber(estimate.tokens)} image tokens · ${cost}`;
 }
 
 export class OptionsPanel {
@@ -52,6 +40,8 @@ export class OptionsPanel {
     this.estimateEl = estimate;
     this.onChange = onChange || (() => {});
     this.caps = null;
+    this.estimates = new Map(); // query string -> answer, so flipping options back is free
+    this.estimateQuery = "";
     this.state = { ...DEFAULTS, ...loadSaved() };
     toggle.addEventListener("click", () => this.setOpen(this.panel.hidden));
     panel.addEventListener("keydown", (event) => {
@@ -159,21 +149,29 @@ export class OptionsPanel {
     return [o.model, o.size, o.quality].filter(Boolean).join(" · ");
   }
 
-  estimate() {
+  /** Show what the chosen options are estimated to use; answers to stale choices are dropped. */
+  async updateEstimate() {
     const m = this.model;
-    if (!m) return "";
-    if (m.max_partial_images === 0 && !m.moderations.length) {
-      return `${m.model} bills per image`;
+    if (!m || this.sizeProblem()) {
+      this.estimateQuery = "";
+      this.estimateEl.textContent = "";
+      return;
     }
     const o = this.values();
-    const n = o.n || 1;
-    const tokens = n * estimateOutputTokens({
-      size: o.size === "auto" ? "1024x1024" : o.size,
-      quality: o.quality || "auto",
-      partialImages: o.partial_images || 0,
-    });
-    const dollars = tokens * DOLLARS_PER_IMAGE_OUTPUT_TOKEN;
-    return `≈ ${formatNumber(tokens)} image tokens · ≈ ${formatDollars(dollars)}`;
+    const query = new URLSearchParams({ model: o.model, api_mode: this.state.api_mode });
+    for (const name of ESTIMATED_OPTIONS) if (o[name] !== undefined) query.set(name, o[name]);
+    const key = query.toString();
+    this.estimateQuery = key;
+    let estimate = this.estimates.get(key);
+    if (!estimate) {
+      try {
+        estimate = await api.estimate(key);
+        this.estimates.set(key, estimate);
+      } catch {
+        estimate = null; // the estimate is a courtesy; sending still works without it
+      }
+    }
+    if (this.estimateQuery === key) this.estimateEl.textContent = estimate ? describeEstimate(estimate) : "";
   }
 
   render() {
@@ -219,7 +217,7 @@ export class OptionsPanel {
     if (m.note) this.panel.append(h("p.help", { text: m.note }));
     if (focused) document.getElementById(focused)?.focus();
     this.summaryEl.textContent = this.summary();
-    this.estimateEl.textContent = this.estimate();
+    this.updateEstimate();
     saveState(this.state);
     this.onChange(this.values());
   }

@@ -1,13 +1,9 @@
 // The thread: one path through the turn tree, one card per turn, updated in place as events
 // arrive so images swap smoothly and nothing jumps.
 
-import { DOLLARS_PER_IMAGE_OUTPUT_TOKEN } from "./options.js";
 import { RUNNING, finals, inputs, partials } from "./tree.js";
 import { clear, formatDollars, formatElapsed, formatNumber, h, parseSize, preload } from "./util.js";
 
-// gpt-image-1 input rates (per token): text $5/M, image $10/M.
-const TEXT_INPUT_DOLLARS = 5 / 1_000_000;
-const IMAGE_INPUT_DOLLARS = 10 / 1_000_000;
 const ERROR_TITLES = {
   blocked: "Blocked by the provider’s safety system",
   cancelled: "Cancelled",
@@ -222,20 +218,8 @@ export class Thread {
 
   renderMeta(meta, turn) {
     const bits = [];
-    const usage = turn.usage;
-    if (usage) {
-      const image = usage.tool_usage?.image_gen || usage;
-      const out = image.output_tokens || 0;
-      const input = image.input_tokens || 0;
-      const imageIn = image.input_tokens_details?.image_tokens || 0;
-      const textIn = input - imageIn;
-      const dollars = out * DOLLARS_PER_IMAGE_OUTPUT_TOKEN + imageIn * IMAGE_INPUT_DOLLARS + textIn * TEXT_INPUT_DOLLARS;
-      bits.push(`${formatNumber(input)} in · ${formatNumber(out)} out image tokens`);
-      bits.push(`≈ ${formatDollars(dollars)}`);
-      if (usage.tool_usage && usage.input_tokens) {
-        bits.push(`text model ${formatNumber(usage.input_tokens)} in · ${formatNumber(usage.output_tokens)} out`);
-      }
-    }
+    const spend = describeSpend(turn);
+    if (spend) bits.push(spend);
     if (turn.status === "completed" && turn.completed_at && turn.queued_at) {
       bits.unshift(`done in ${formatElapsed(Date.parse(turn.completed_at) - Date.parse(turn.queued_at))}`);
     }
@@ -309,4 +293,20 @@ async function swapImage(frame, image, turn) {
       previous = before;
     }
   }, 450);
+}
+
+/** Before a turn finishes, what it was estimated to use; after, what the provider reported. */
+function describeSpend(turn) {
+  if (RUNNING.has(turn.status)) {
+    const estimate = turn.estimate;
+    if (!estimate || (!estimate.tokens && !estimate.cost)) return "";
+    return `estimated ≈ ${formatNumber(estimate.tokens)} image tokens · ≈ ${formatDollars(estimate.cost)}`;
+  }
+  const tokens = turn.tokens;
+  if (!tokens || (!tokens.total && !turn.cost)) return "";
+  const parts = [`actual ${formatNumber(tokens.input_image + tokens.output_image)} image tokens`];
+  const text = tokens.input_text + tokens.output_text;
+  if (text) parts.push(`${formatNumber(text)} text tokens`);
+  parts.push(turn.cost === null ? "no price set" : formatDollars(turn.cost));
+  return parts.join(" · ");
 }

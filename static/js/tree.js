@@ -100,12 +100,14 @@ export class TurnTree {
         addImages(turn, event.images);
         turn.revised_prompt = event.revised_prompt ?? turn.revised_prompt;
         turn.usage = event.usage ?? turn.usage;
+        mergeSpend(turn, event);
         turn.completed_at = now;
         turn.error = null;
         break;
       case "turn.failed":
       case "turn.blocked":
         turn.error = event.error || { code: "failed", message: "The image could not be made." };
+        mergeSpend(turn, event);
         turn.completed_at = now;
         break;
       case "turn.cancelled":
@@ -196,4 +198,9 @@ export function partials(turn) {
 
 export function inputs(turn) {
   return (turn?.images || []).filter((i) => i.role === "reference" || i.role === "mask");
+}
+
+function mergeSpend(turn, event) {
+  if ("tokens" in event) turn.tokens = event.tokens;
+  if ("cost" in event) turn.cost = event.cost;
 }

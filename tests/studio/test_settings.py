@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.env import env_bool, env_int
+from studio.env import env_bool, env_int, env_json
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,3 +58,26 @@ def test_env_readers_reject_nonsense(monkeypatch):
     monkeypatch.setenv("COUNT", "ten")
     with pytest.raises(ValueError, match="whole number"):
         env_int("COUNT", 1)
+
+
+def test_prices_from_the_environment_replace_the_models_they_name(tmp_path):
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.STUDIO_PRICES['gpt-image-2'], s.STUDIO_PRICES['gpt-image-1']['image_output'])",
+        DEBUG="1",
+        STUDIO_VAR_DIR=str(tmp_path),
+        STUDIO_PRICES_JSON='{"gpt-image-2": {"per_image": {"low": {"1024x1024": 0.006}}}}',
+    )
+    assert result.returncode == 0, result.stderr
+    assert "{'per_image': {'low': {'1024x1024': 0.006}}} 40" in result.stdout.splitlines()
+
+
+def test_env_json_needs_an_object(monkeypatch):
+    monkeypatch.setenv("PRICES", "[1, 2]")
+    with pytest.raises(ValueError, match="JSON object"):
+        env_json("PRICES", {})
+    monkeypatch.setenv("PRICES", "{oops")
+    with pytest.raises(ValueError, match="JSON object"):
+        env_json("PRICES", {})

@@ -287,6 +287,9 @@ def test_images_stream_with_two_images_waits_for_both(server, client):
     with client.stream_generate_images({"model": "gpt-image-1", "prompt": "x", "n": 2}) as stream:
         items = list(stream.progress())
     assert len(items[-1].images) == 2
+    # Each completed event reports its own image: input once, both images' output.
+    usage = items[-1].usage
+    assert (usage["input_tokens"], usage["output_tokens"], usage["total_tokens"]) == (50, 544, 594)
 
 
 def test_images_stream_without_completed_is_interrupted(server, client):
@@ -340,3 +343,17 @@ def test_completed_from_a_non_streamed_response():
     failed = {**response, "status": "failed", "error": {"code": "server_error", "message": "x"}}
     with pytest.raises(ResponseFailed):
         completed_from_response(failed)
+
+
+def test_a_failed_response_reports_its_usage_and_other_errors_none():
+    from upstream.errors import APIStatusError, ResponseFailed
+    from upstream.stream import failure_usage
+
+    response = {"usage": {"input_tokens": 9}, "tool_usage": {"image_gen": {"output_tokens": 0}}}
+    failed = ResponseFailed("no", body={"type": "response.failed", "response": response})
+    assert failure_usage(failed) == {
+        "input_tokens": 9,
+        "tool_usage": {"image_gen": {"output_tokens": 0}},
+    }
+    refused = APIStatusError("no", status=400, body={"error": {"message": "no"}})
+    assert failure_usage(refused) == {}

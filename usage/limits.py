@@ -1,0 +1,95 @@
+"""Whether a turn may start: running-turn limits and budgets, checked before anything is sent.
+
+Called by conversations.services.start_turn inside the transaction that creates the turn.
+The author's row, and the team's, stay locked until that transaction ends, so on PostgreSQL
+two requests at once are checked one after the other and cannot both slip under a limit;
+SQLite begins every write transaction immediately, which serializes them anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from conversations.errors import InvalidInput
+from conversations.models import Conversation, Turn
+from teams.models import Team
+from usage.budgets import BudgetStatus, budget_statuses
+from usage.models import Budget
+from usage.pricing import Estimate, estimate_turn
+from usage.selectors import running_turns, turns_of_team, turns_of_user
+
+# 402: spending is capped until the period resets; 429: too many turns at once, for now.
+OVER_BUDGET_STATUS = 402
+TOO_MANY_RUNNING_STATUS = 429
+
+
+def check_turn_allowed(
+    *, author, conversation: Conversation, model: str, api_mode: str, options: Mapping[str, Any]
+) -> Estimate:
+    """Refuse with InvalidInput when a limit or budget would be exceeded; else the estimate.
+
+    The estimate is stored with the turn, so budgets count it while the turn runs.
+    """
+    estimate = estimate_turn(model=model, api_mode=api_mode, options=options)
+    team = conversation.team if conversation.team_id else None
+    _lock(author, team)
+    now = timezone.now()
+    mine = turns_of_user(author)
+    _check_running(mine, settings.STUDIO_MAX_RUNNING_TURNS_PER_USER, "You have")
+    _check_budgets(budget_statuses(Budget.objects.filter(user=author), mine, now), estimate, "Your")
+    if team is not None:
+        theirs = turns_of_team(team.pk)
+        holder = f"The team {team.name}"
+        _check_running(theirs, settings.STUDIO_MAX_RUNNING_TURNS_PER_TEAM, f"{holder} has")
+        statuses = budget_statuses(Budget.objects.filter(team=team), theirs, now)
+        _check_budgets(statuses, estimate, f"{holder}'s")
+    return estimate
+
+
+def _lock(author, team: Team | None) -> None:
+    # Always the user before the team, so two turns never wait on each other's locks.
+    users = get_user_model().objects.select_for_update().filter(pk=author.pk)
+    list(users.values_list("pk", flat=True))
+    if team is not None:
+        list(Team.objects.select_for_update().filter(pk=team.pk).values_list("pk", flat=True))
+
+
+def _check_running(turns: QuerySet[Turn], limit: int, holder: str) -> None:
+    if limit <= 0:
+        return
+    if running_turns(turns) >= limit:
+        raise InvalidInput(
+            f"{holder} {limit} turn{'s' if limit != 1 else ''} running already, the most "
+            "allowed at once. Wait for one to finish or cancel one, then send again.",
+            status=TOO_MANY_RUNNING_STATUS,
+        )
+
+
+def _check_budgets(statuses: list[BudgetStatus], estimate: Estimate, holder: str) -> None:
+    for status in statuses:
+        metric = status.budget.metric
+        need = Decimal(estimate.tokens) if metric == Budget.Metric.TOKENS else estimate.cost
+        if status.would_exceed(need):
+            raise InvalidInput(
+                _over_budget_message(status, need, holder), status=OVER_BUDGET_STATUS
+            )
+
+
+def _over_budget_message(status: BudgetStatus, need: Decimal, holder: str) -> str:
+    budget = status.budget
+    name = f"{holder} {budget.kind} of {status.amount(budget.limit)}"
+    if status.left <= 0:
+        standing = f"{name} is used up"
+    else:
+        standing = (
+            f"{name} has {status.amount(status.left)} left, and this turn would use about "
+            f"{status.amount(need)}"
+        )
+    return f"{standing}. It resets at {status.resets_label}."

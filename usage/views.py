@@ -1,0 +1,131 @@
+"""Usage pages (yours and your teams'), their CSV exports, and the composer's estimate."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from conversations.errors import InvalidInput
+from conversations.models import Turn
+from conversations.views import api_view
+from teams.access import teams_of
+from upstream.capabilities import MAX_PARTIAL_IMAGES, get_model
+from upstream.errors import InvalidRequest
+from usage.export import csv_lines
+from usage.forms import DateRangeForm
+from usage.models import Budget
+from usage.pricing import estimate_turn
+from usage.report import usage_report
+from usage.selectors import between, get_team_for_member, turns_of_team, turns_of_user
+
+
+@login_required
+@require_GET
+def my_usage(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        turns=turns_of_user(request.user),
+        budgets=Budget.objects.filter(user=request.user),
+        heading="Your usage",
+        export_url=reverse("usage:export"),
+        teams=teams_of(request.user),
+    )
+
+
+@login_required
+@require_GET
+def team_usage(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = _team_or_404(request, team_id)
+    return _page(
+        request,
+        turns=turns_of_team(team.pk),
+        budgets=Budget.objects.filter(team=team),
+        heading=f"Usage of {team.name}",
+        export_url=reverse("usage:team-export", args=[team.pk]),
+        team=team,
+    )
+
+
+@login_required
+@require_GET
+def my_export(request: HttpRequest) -> StreamingHttpResponse:
+    return _csv(request, turns_of_user(request.user), f"studio-usage-{request.user.pk}")
+
+
+@login_required
+@require_GET
+def team_export(request: HttpRequest, team_id: int) -> StreamingHttpResponse:
+    team = _team_or_404(request, team_id)
+    return _csv(request, turns_of_team(team.pk), f"studio-usage-team-{team.pk}")
+
+
+@api_view(["GET"])
+def estimate(request: HttpRequest) -> JsonResponse:
+    params = request.GET
+    model = params.get("model") or settings.STUDIO_IMAGE_MODEL
+    api_mode = params.get("api_mode") or Turn.ApiMode.RESPONSES
+    if api_mode not in Turn.ApiMode.values:
+        raise InvalidInput(f"Unknown API mode {api_mode!r}.", field="api_mode")
+    options = {
+        "size": params.get("size") or None,
+        "quality": params.get("quality") or None,
+        "partial_images": _count(params, "partial_images", 0, MAX_PARTIAL_IMAGES),
+        "n": _count(params, "n", 1, 10),
+    }
+    try:
+        result = estimate_turn(model=model, api_mode=api_mode, options=options)
+    except InvalidRequest as exc:
+        raise InvalidInput(exc.message, field=exc.param) from None
+    return JsonResponse(
+        {
+            "model": model,
+            "api_mode": api_mode,
+            "tokens": result.tokens,
+            "cost": float(result.cost),
+            "priced": result.priced,
+            "bills_per_image": not get_model(model).is_gpt_image,
+        }
+    )
+
+
+def _page(request, *, turns, budgets, heading, export_url, team=None, teams=None):
+    form = DateRangeForm(request.GET or None)
+    start, end = form.dates()
+    context = {
+        "heading": heading,
+        "team": team,
+        "teams": teams,
+        "form": form,
+        "report": usage_report(turns, budgets, start=start, end=end),
+        "export_url": f"{export_url}?start={start.isoformat()}&end={end.isoformat()}",
+        "time_zone": timezone.get_current_timezone_name(),
+    }
+    return render(request, "usage/usage.html", context)
+
+
+def _csv(request: HttpRequest, turns, stem: str) -> StreamingHttpResponse:
+    start, end = DateRangeForm(request.GET or None).dates()
+    response = StreamingHttpResponse(
+        csv_lines(between(turns, start, end)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{start}-{end}.csv"'
+    return response
+
+
+def _team_or_404(request: HttpRequest, team_id: int):
+    team = get_team_for_member(request.user, team_id)
+    if team is None:
+        raise Http404
+    return team
+
+
+def _count(params, name: str, low: int, high: int) -> int:
+    raw = params.get(name) or str(low)
+    if not raw.isdigit():
+        raise InvalidInput(f"{name} must be a whole number.", field=name)
+    return min(max(int(raw), low), high)
