@@ -7,17 +7,17 @@ message a person understands.
 from __future__ import annotations
 
 import json
-from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from conversations import services
 from conversations.errors import InvalidInput
+from conversations.media import serve_image
 from conversations.models import Turn
 from conversations.presenters import present_conversation, present_turn
 from conversations.selectors import (
@@ -29,31 +29,11 @@ from conversations.selectors import (
     get_turn_for_user,
     list_conversations,
 )
+from studio.api import api_view, json_body
 from upstream.capabilities import MODELS, allowed_choices
 from upstream.profiles import get_profile
 
 MAX_REFERENCES = 16
-
-
-def api_view(methods: list[str]):
-    """JSON in and out: login required (401 as JSON), InvalidInput becomes a 4xx."""
-
-    def decorate(view):
-        @wraps(view)
-        @require_http_methods(methods)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return _error("Log in first.", status=401)
-            try:
-                return view(request, *args, **kwargs)
-            except InvalidInput as exc:
-                return _error(exc.message, field=exc.field, status=exc.status)
-            except Http404:
-                return _error("Not found.", status=404)
-
-        return wrapper
-
-    return decorate
 
 
 @login_required
@@ -73,7 +53,7 @@ def conversations_collection(request: HttpRequest) -> JsonResponse:
         query = request.GET.get("q", "")[:200]
         items = list_conversations(request.user, query=query)[:200]
         return JsonResponse({"conversations": [present_conversation(c) for c in items]})
-    body = _json_body(request)
+    body = json_body(request)
     conversation = services.create_conversation(
         owner=request.user,
         title=body.get("title", ""),
@@ -94,7 +74,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
     if request.method == "DELETE":
         services.delete_conversation(conversation=conversation)
         return HttpResponse(status=204)
-    body = _json_body(request)
+    body = json_body(request)
     if "title" in body:
         services.rename_conversation(conversation=conversation, title=body["title"])
     if "team_id" in body:
@@ -164,19 +144,7 @@ def image_file(request: HttpRequest, image_id: int) -> FileResponse:
     image = get_image_for_user(request.user, image_id)
     if image is None:
         raise Http404
-    field = image.thumbnail if request.GET.get("thumbnail") and image.thumbnail else image.file
-    response = FileResponse(
-        field.open("rb"),
-        content_type="image/webp" if field is image.thumbnail else image.content_type,
-    )
-    # Private media: cached by this browser only, and never sniffed into something else.
-    response["Cache-Control"] = "private, max-age=86400, immutable"
-    response["X-Content-Type-Options"] = "nosniff"
-    if request.GET.get("download"):
-        response["Content-Disposition"] = (
-            f'attachment; filename="studio-{image.turn_id}-{image.pk}.{image.format}"'
-        )
-    return response
+    return serve_image(request, image)
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -205,22 +173,10 @@ def _check_can_add_turns(request: HttpRequest, conversation) -> None:
         )
 
 
-def _json_body(request: HttpRequest) -> dict:
-    if not request.body:
-        return {}
-    try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("The request body is not valid JSON.") from None
-    if not isinstance(body, dict):
-        raise InvalidInput("The request body must be a JSON object.")
-    return body
-
-
 def _turn_fields(request: HttpRequest) -> dict:
     """A turn comes as multipart (with files) or as JSON (without)."""
     if request.content_type == "application/json":
-        body = _json_body(request)
+        body = json_body(request)
     else:
         body = {key: request.POST.get(key) for key in request.POST}
         if body.get("options"):
@@ -263,7 +219,3 @@ def _mask(request: HttpRequest) -> services.Upload | None:
     if len(masks) > 1:
         raise InvalidInput("Send one mask.", field="mask")
     return masks[0] if masks else None
-
-
-def _error(message: str, *, field: str | None = None, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": {"message": message, "field": field}}, status=status)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("teams.urls")),
     path("", include("conversations.urls")),
     path("", include("usage.urls")),
+    path("", include("galleries.urls")),
 ]

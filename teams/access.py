@@ -31,9 +31,7 @@ def get_membership(user, team_id: Any) -> Membership | None:
 
 def is_id(value: Any) -> bool:
     """A value that could be a primary key; anything else is simply not found."""
-    if isinstance(value, bool):
-        return False
-    try:
-        return 0 < int(value) < 2**63
-    except (TypeError, ValueError):
-        return False
+    if isinstance(value, int) and not isinstance(value, bool):
+        return 0 < value < 2**63
+    # Path parameters and form fields arrive as text: only plain digits count.
+    return isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) < 2**63

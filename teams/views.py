@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from conversations.errors import InvalidInput
-from conversations.views import api_view
+from studio.api import api_view
 from teams import selectors, services
 from teams.access import get_membership, is_id, memberships_of
 from teams.models import Invitation, Membership

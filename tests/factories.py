@@ -12,10 +12,10 @@ from teams.models import Membership, Team
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-9")
+    # Hashed when the user is built, so the saved row can log in.
+    password = factory.django.Password("correct-horse-9")
 
 
 class ConversationFactory(factory.django.DjangoModelFactory):

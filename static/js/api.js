@@ -13,7 +13,7 @@ function csrfToken() {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
-async function request(method, url, { json, form } = {}) {
+export async function request(method, url, { json, form } = {}) {
   const headers = { Accept: "application/json" };
   let body;
   if (method !== "GET") headers["X-CSRFToken"] = csrfToken();

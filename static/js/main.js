@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { CompareView } from "./compare.js";
 import { Composer } from "./composer.js";
+import { GalleryPicker } from "./gallery-picker.js";
 import { MaskEditor } from "./mask.js";
 import { OptionsPanel } from "./options.js";
 import { ShareControl } from "./share.js";
@@ -20,6 +21,7 @@ const LIVE_LABELS = { live: "Live", connecting: "Connecting…", reconnecting: "
 
 const maskEditor = new MaskEditor($("#mask-dialog"));
 const compareView = new CompareView($("#compare-dialog"));
+const galleryPicker = new GalleryPicker($("#gallery-dialog"));
 
 const options = new OptionsPanel({
   panel: $("#options-panel"),
@@ -74,6 +76,7 @@ const thread = new Thread({
     editFrom: (turnId) => composer.continueFrom(turnId),
     mask: (turn, image) => maskEditor.open(image, (mask) => composer.setMask({ ...mask, turnId: turn.id })),
     compare: (before, after) => compareView.open(before, after),
+    addToGallery: (image) => galleryPicker.open(image),
   },
 });
 
@@ -182,7 +185,7 @@ async function openConversation(id, { push = false } = {}) {
   setTitle(snapshot.conversation.title);
   applyPermissions(snapshot.conversation, snapshot.permissions);
   tree.applySnapshot(snapshot);
-  thread.scrollToBottom();
+  if (!revealLinkedTurn()) thread.scrollToBottom();
   state.socket = new LiveSocket({
     conversationId: id,
     after: snapshot.sequence,
@@ -202,6 +205,15 @@ async function openConversation(id, { push = false } = {}) {
     },
   });
   state.socket.connect();
+}
+
+/** A link to /c/<id>/#turn-<turn> (a gallery's "Open its turn") shows that turn's branch. */
+function revealLinkedTurn() {
+  const turnId = Number(/^#turn-(\d+)$/.exec(location.hash)?.[1]);
+  if (!tree.get(turnId)) return false;
+  tree.select(turnId);
+  requestAnimationFrame(() => document.getElementById(`turn-${turnId}`)?.scrollIntoView({ block: "center" }));
+  return true;
 }
 
 window.addEventListener("popstate", () => {

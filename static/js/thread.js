@@ -64,7 +64,8 @@ export class Thread {
   }
 
   createCard(turn) {
-    const card = h("article.turn", { dataset: { turnId: turn.id }, "aria-label": `Turn ${turn.id}` });
+    const card = h("article.turn", { id: `turn-${turn.id}`, dataset: { turnId: turn.id },
+      "aria-label": `Turn ${turn.id}` });
     card.parts = {
       switcher: h("nav.sibling-switcher", { "aria-label": "Versions of this prompt" }),
       inputs: h("div.turn-inputs"),
@@ -249,6 +250,7 @@ export class Thread {
         parentImage ? h("button.btn.small", { type: "button",
           onclick: () => this.actions.compare(parentImage, image) }, "Compare") : null,
         h("a.btn.small", { href: `${image.url}?download=1`, download: "" }, "Download"),
+        h("button.btn.small", { type: "button", onclick: () => this.actions.addToGallery(image) }, "Add to gallery"),
         h("a.btn.small", { href: image.url, target: "_blank", rel: "noopener" }, "Open full size"));
       box.append(row);
     });

@@ -68,6 +68,21 @@ class RunningStudio:
     base_url: str
     simulator_url: str
     processes: list[subprocess.Popen] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def manage(self, *args: str) -> str:
+        """Run manage.py on the running app's database, for setup that has no page."""
+        python = str(VENV_BIN / "python")
+        done = subprocess.run(
+            [python, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        return done.stdout
 
     def simulator(self, method: str, path: str, **kwargs) -> httpx.Response:
         response = httpx.request(method, f"{self.simulator_url}{path}", timeout=10, **kwargs)
@@ -131,7 +146,7 @@ def studio(tmp_path_factory) -> Iterator[RunningStudio]:
     )
     sim_log = (var_dir / "simulator.log").open("w")
     web_log = (var_dir / "daphne.log").open("w")
-    running = RunningStudio(f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sim_port}")
+    running = RunningStudio(f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sim_port}", env=env)
     try:
         running.processes.append(
             subprocess.Popen(

@@ -1,0 +1,138 @@
+"""A team with one member of each role, an outsider from another team, and a gallery."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.models import Conversation, Image, Turn
+from conversations.recording import store_image
+from galleries import services
+from galleries.models import Gallery, GalleryItem, PublicLink
+from teams.models import Membership
+from tests.conftest import png_bytes
+from tests.factories import ConversationFactory, MembershipFactory, TeamFactory
+
+ROLES = ("owner", "editor", "viewer", "outsider")
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Every test here makes several users and none logs in with a password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Image files in a throwaway directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return settings
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Harbour")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Elsewhere")
+
+
+@pytest.fixture
+def people(team, other_team) -> dict:
+    """One user per role in ``team``; the outsider owns ``other_team`` and nothing here."""
+    users = {
+        role: MembershipFactory(team=team, role=role, user__username=role).user
+        for role in ("owner", "editor", "viewer")
+    }
+    users["outsider"] = MembershipFactory(
+        team=other_team, role=Membership.Role.OWNER, user__username="outsider"
+    ).user
+    # UserFactory hashes the password after saving and does not save again, so the rows
+    # differ from the objects it returns; a login (its session hash) must match the rows.
+    for user in users.values():
+        user.refresh_from_db()
+    return users
+
+
+@pytest.fixture
+def shared_conversation(team, people, media) -> Conversation:
+    return ConversationFactory(owner=people["editor"], team=team, title="Harbour at dawn")
+
+
+@pytest.fixture
+def gallery(team, people) -> Gallery:
+    return services.create_gallery(team=team, name="Best of", created_by=people["owner"])
+
+
+@pytest.fixture
+def item(gallery, shared_conversation, people) -> GalleryItem:
+    image = make_image(shared_conversation, prompt="a red fox at dawn")
+    return services.add_item(
+        gallery=gallery, image=image, caption="Dawn fox", added_by=people["editor"]
+    )
+
+
+@pytest.fixture
+def public_link(gallery, people) -> PublicLink:
+    return services.create_public_link(gallery=gallery, created_by=people["owner"])
+
+
+@pytest.fixture
+def editor(client, people):
+    """A client logged in as the team's editor."""
+    return login(client, people["editor"])
+
+
+@pytest.fixture
+def seven(gallery, shared_conversation, people):
+    """Seven items, added in this order; two mention a fox, one has a caption."""
+    prompts = ["fox", "owl", "Fox cub", "heron", "otter", "badger", "hare"]
+    return [
+        services.add_item(
+            gallery=gallery,
+            image=make_image(shared_conversation, prompt=f"a {p} at dusk"),
+            caption="with snow" if p == "hare" else "",
+            added_by=people["editor"],
+        )
+        for p in prompts
+    ]
+
+
+def make_image(
+    conversation: Conversation,
+    *,
+    prompt: str = "a red fox",
+    role: str = Image.Role.FINAL,
+    revised_prompt: str = "",
+    color=(200, 40, 40, 255),
+) -> Image:
+    """A finished turn with one stored image (and its WebP thumbnail), without the provider."""
+    turn = Turn.objects.create(
+        conversation=conversation,
+        author=conversation.owner,
+        prompt=prompt,
+        image_model="gpt-image-1",
+        options={"size": "1024x1024", "quality": "high"},
+        status=Turn.Status.COMPLETED,
+        revised_prompt=revised_prompt,
+    )
+    return store_image(turn, png_bytes((48, 32), color=color), role=role)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def items_of(client, gallery, **params) -> dict:
+    response = client.get(f"/api/galleries/{gallery.pk}/items/", params)
+    assert response.status_code == 200, response.content
+    return response.json()

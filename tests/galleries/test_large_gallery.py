@@ -1,0 +1,101 @@
+"""A gallery of 10,000 images: its first and deepest pages cost the same few queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from conversations.models import Conversation, Image, Turn
+from galleries.models import Gallery, GalleryItem
+from galleries.pagination import DEFAULT_PAGE_SIZE, encode_cursor, order
+from galleries.services import POSITION_GAP
+from teams.models import Membership, Team
+from tests.galleries.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+SIZE = 10_000
+# The session, its user, the gallery with the member's role, one page of items.
+QUERIES = 4
+
+
+@pytest.fixture
+def large_gallery() -> tuple[Gallery, object]:
+    """Rows only: the pages never open the files."""
+    member = get_user_model().objects.create_user("member")
+    team = Team.objects.create(name="Archive")
+    Membership.objects.create(team=team, user=member, role=Membership.Role.VIEWER)
+    conversation = Conversation.objects.create(owner=member, team=team, title="Many foxes")
+    turns = Turn.objects.bulk_create(
+        Turn(
+            conversation=conversation,
+            author=member,
+            prompt=f"fox number {n}",
+            image_model="gpt-image-1",
+            options={"size": "1024x1024"},
+            status=Turn.Status.COMPLETED,
+        )
+        for n in range(SIZE)
+    )
+    images = Image.objects.bulk_create(
+        Image(
+            turn=turn,
+            role=Image.Role.FINAL,
+            file=f"images/{conversation.pk}/{turn.pk}/final.png",
+            thumbnail=f"images/{conversation.pk}/{turn.pk}/final-thumb.webp",
+            width=1024,
+            height=1024,
+            format="png",
+            bytes=1,
+            sha256="0" * 64,
+        )
+        for turn in turns
+    )
+    gallery = Gallery.objects.create(team=team, name="Ten thousand")
+    GalleryItem.objects.bulk_create(
+        GalleryItem(gallery=gallery, image=image, added_by=member, position=n * POSITION_GAP)
+        for n, image in enumerate(images, start=1)
+    )
+    return gallery, member
+
+
+def deep_cursor(gallery: Gallery, sort: str) -> str:
+    """The cursor that opens the page at item 9,000 of the order."""
+    item = order(gallery.items.all(), sort)[9_000]
+    return encode_cursor(sort, item)
+
+
+@pytest.mark.parametrize("sort", ["date", "hand"])
+def test_first_and_deep_pages_run_the_same_few_queries(
+    client, large_gallery, sort, django_assert_num_queries
+):
+    gallery, member = large_gallery
+    login(client, member)
+    deep = deep_cursor(gallery, sort)
+    pages = [
+        (f"/galleries/{gallery.pk}/", {"sort": sort}),
+        (f"/galleries/{gallery.pk}/", {"sort": sort, "cursor": deep}),
+        (f"/api/galleries/{gallery.pk}/items/", {"sort": sort}),
+        (f"/api/galleries/{gallery.pk}/items/", {"sort": sort, "cursor": deep}),
+        (f"/api/galleries/{gallery.pk}/items/", {"sort": sort, "cursor": deep, "q": "FOX number"}),
+    ]
+    for url, params in pages:
+        with django_assert_num_queries(QUERIES):
+            response = client.get(url, params)
+        assert response.status_code == 200, (url, params)
+        if url.startswith("/api/"):
+            body = response.json()
+            assert len(body["items"]) == DEFAULT_PAGE_SIZE and body["next_cursor"]
+        else:
+            assert response.content.decode().count('class="tile"') == DEFAULT_PAGE_SIZE
+
+
+def test_the_deep_page_continues_where_the_order_says(client, large_gallery):
+    gallery, member = large_gallery
+    login(client, member)
+    expected = list(order(gallery.items.all(), "date").values_list("pk", flat=True)[9_001:9_004])
+    page = client.get(
+        f"/api/galleries/{gallery.pk}/items/",
+        {"cursor": deep_cursor(gallery, "date"), "limit": 3},
+    ).json()
+    assert [i["id"] for i in page["items"]] == expected
