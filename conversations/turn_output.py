@@ -16,6 +16,7 @@ from conversations.events import publish_on_commit
 from conversations.models import Image, Turn
 from conversations.presenters import present_image, turn_event
 from conversations.recording import advance_sequence, discard_attempt_output, store_image
+from moderation.intake import open_blocked_turn_case
 from upstream.errors import StreamClosed, UpstreamError
 from upstream.stream import FinalImage, PartialImage
 
@@ -117,30 +118,43 @@ class TurnOutput:
 
     def fail_from(self, exc: UpstreamError) -> None:
         if exc.is_moderation_block:
-            self.fail(
-                exc.code or "moderation_blocked",
-                _moderation_message(exc),
-                status=Turn.Status.BLOCKED,
-            )
+            self.block(exc)
         else:
             self.fail(exc.code or type(exc).__name__, exc.user_message)
 
-    def fail(self, code: str, message: str, *, status: str = Turn.Status.FAILED) -> None:
-        kind = "turn.blocked" if status == Turn.Status.BLOCKED else "turn.failed"
+    def block(self, exc: UpstreamError) -> None:
+        """The provider's safety system refused: the turn ends blocked and goes to review."""
+        code = exc.code or "moderation_blocked"
         with transaction.atomic():
-            updated = Turn.objects.filter(pk=self.turn.pk, status__in=Turn.RUNNING).update(
-                status=status,
-                completed_at=timezone.now(),
-                error_code=code[:120],
-                error_message=message,
-            )
-            if not updated:
-                return
-            self.turn.refresh_from_db()
-            advance_sequence(self.turn)
-            self._announce(
-                kind, error={"code": self.turn.error_code, "message": self.turn.error_message}
-            )
+            if self._end(Turn.Status.BLOCKED, code, _moderation_message(exc)):
+                open_blocked_turn_case(
+                    self.turn,
+                    code=code,
+                    message=exc.message or "",
+                    categories=exc.moderation_categories,
+                )
+
+    def fail(self, code: str, message: str) -> None:
+        with transaction.atomic():
+            self._end(Turn.Status.FAILED, code, message)
+
+    def _end(self, status: str, code: str, message: str) -> bool:
+        """Finish a running turn with an error; False when it had already finished."""
+        kind = "turn.blocked" if status == Turn.Status.BLOCKED else "turn.failed"
+        updated = Turn.objects.filter(pk=self.turn.pk, status__in=Turn.RUNNING).update(
+            status=status,
+            completed_at=timezone.now(),
+            error_code=code[:120],
+            error_message=message,
+        )
+        if not updated:
+            return False
+        self.turn.refresh_from_db()
+        advance_sequence(self.turn)
+        self._announce(
+            kind, error={"code": self.turn.error_code, "message": self.turn.error_message}
+        )
+        return True
 
     # --- plumbing -------------------------------------------------------------------------
 

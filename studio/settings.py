@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "conversations",
     "teams",
     "galleries",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "moderation.context_processors.account_notice",
             ],
         },
     },
@@ -171,6 +173,10 @@ STUDIO_PROVIDER_PROFILE = env_str("STUDIO_PROVIDER_PROFILE", "openai")
 STUDIO_TEXT_MODEL = env_str("STUDIO_TEXT_MODEL", "gpt-5")
 STUDIO_IMAGE_MODEL = env_str("STUDIO_IMAGE_MODEL", "gpt-image-1")
 UPSTREAM_MAX_RETRIES = env_int("UPSTREAM_MAX_RETRIES", 2)
+# The provider's moderation level for GPT image models; a team may choose its own.
+STUDIO_MODERATION = env_str("STUDIO_MODERATION", "auto").strip().lower()
+if STUDIO_MODERATION not in ("auto", "low"):
+    raise ImproperlyConfigured(f"STUDIO_MODERATION must be auto or low; got {STUDIO_MODERATION!r}.")
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,5 +16,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("", include("moderation.urls")),
     path("", include("conversations.urls")),
 ]

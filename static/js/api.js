@@ -60,4 +60,5 @@ export const api = {
   cancelTurn: (id) => request("POST", `/api/turns/${id}/cancel/`),
   retryTurn: (id) => request("POST", `/api/turns/${id}/retry/`),
   capabilities: () => request("GET", "/api/capabilities/"),
+  flagImage: (id, reason, note) => request("POST", `/api/images/${id}/flag/`, { json: { reason, note } }),
 };

@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { CompareView } from "./compare.js";
 import { Composer } from "./composer.js";
+import { FlagDialog } from "./flag.js";
 import { MaskEditor } from "./mask.js";
 import { OptionsPanel } from "./options.js";
 import { Sidebar } from "./sidebar.js";
@@ -13,12 +14,13 @@ import { truncate } from "./util.js";
 
 const $ = (selector) => document.querySelector(selector);
 const root = $("#studio");
-const tree = new TurnTree();
+const tree = new TurnTree({ showHidden: root.dataset.staff === "1" });
 const state = { conversationId: Number(root.dataset.conversationId) || null, conversation: null, socket: null };
 const LIVE_LABELS = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", idle: "" };
 
 const maskEditor = new MaskEditor($("#mask-dialog"));
 const compareView = new CompareView($("#compare-dialog"));
+const flagDialog = new FlagDialog($("#flag-dialog"));
 
 const options = new OptionsPanel({
   panel: $("#options-panel"),
@@ -73,6 +75,7 @@ const thread = new Thread({
     editFrom: (turnId) => composer.continueFrom(turnId),
     mask: (turn, image) => maskEditor.open(image, (mask) => composer.setMask({ ...mask, turnId: turn.id })),
     compare: (before, after) => compareView.open(before, after),
+    flag: (image) => flagDialog.open(image),
   },
 });
 
@@ -140,6 +143,7 @@ async function openConversation(id, { push = false } = {}) {
   sidebar.setActive(id);
   if (push) history.pushState({ id }, "", id ? `/c/${id}/` : "/");
   if (!id) {
+    options.setModeration(null);
     setTitle("");
     setLive("idle");
     return;
@@ -155,6 +159,7 @@ async function openConversation(id, { push = false } = {}) {
   if (state.conversationId !== id) return;
   state.conversation = snapshot.conversation;
   setTitle(snapshot.conversation.title);
+  options.setModeration(snapshot.conversation.moderation);
   tree.applySnapshot(snapshot);
   thread.scrollToBottom();
   state.socket = new LiveSocket({
@@ -164,6 +169,7 @@ async function openConversation(id, { push = false } = {}) {
       if (message.conversation) {
         state.conversation = message.conversation;
         setTitle(message.conversation.title);
+        options.setModeration(message.conversation.moderation);
       }
       tree.applySnapshot(message);
     },
@@ -188,7 +194,9 @@ document.addEventListener("keydown", (event) => {
 
 async function start() {
   try {
-    options.setCapabilities(await api.capabilities());
+    const capabilities = await api.capabilities();
+    options.setCapabilities(capabilities);
+    flagDialog.setReasons(capabilities.flag_reasons);
   } catch (error) {
     composer.showError(`Could not load the image options: ${error.message}`);
   }

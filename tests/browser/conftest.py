@@ -66,7 +66,18 @@ def _free_port() -> int:
 class RunningStudio:
     base_url: str
     simulator_url: str
+    env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def manage(self, *args: str, **extra_env: str) -> None:
+        """Run a manage.py command against this app's database."""
+        subprocess.run(
+            [str(VENV_BIN / "python"), "manage.py", *args],
+            cwd=ROOT,
+            env={**self.env, **extra_env},
+            check=True,
+            timeout=60,
+        )
 
     def simulator(self, method: str, path: str, **kwargs) -> httpx.Response:
         response = httpx.request(method, f"{self.simulator_url}{path}", timeout=10, **kwargs)
@@ -130,7 +141,7 @@ def studio(tmp_path_factory) -> Iterator[RunningStudio]:
     )
     sim_log = (var_dir / "simulator.log").open("w")
     web_log = (var_dir / "daphne.log").open("w")
-    running = RunningStudio(f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sim_port}")
+    running = RunningStudio(f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{sim_port}", env)
     try:
         running.processes.append(
             subprocess.Popen(
