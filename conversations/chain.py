@@ -158,7 +158,9 @@ def _images(turn: Turn, role: str) -> list[Image]:
 def _parent_final(turn: Turn) -> Image | None:
     if turn.parent_id is None:
         return None
-    return turn.parent.images.filter(role=Image.Role.FINAL).order_by("position", "id").first()
+    # An image taken down by moderation is never sent on, not even to continue from.
+    finals = turn.parent.images.filter(role=Image.Role.FINAL, moderation=Image.Moderation.VISIBLE)
+    return finals.order_by("position", "id").first()
 
 
 def _input_file(image: Image) -> InputFile:

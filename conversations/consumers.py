@@ -82,7 +82,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def send_snapshot(self, *, after: int) -> None:
         snapshot = await database_sync_to_async(conversation_snapshot)(
-            self.conversation, after=after
+            self.conversation, user=self.scope["user"], after=after
         )
         self.snapshot_sequence = max(self.snapshot_sequence, snapshot["sequence"])
         await self.send_json(snapshot)

@@ -8,6 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from conversations.models import Conversation, Image, Turn
+from moderation.policy import moderation_setting
 
 
 def image_url(image: Image, *, thumbnail: bool = False) -> str:
@@ -27,6 +28,8 @@ def present_image(image: Image) -> dict[str, Any]:
         "bytes": image.bytes,
         "partial_index": image.partial_index,
         "image_call_id": image.image_call_id or None,
+        # "hidden" only ever reaches staff; everyone else never gets a hidden image.
+        "moderation": image.moderation or None,
     }
 
 
@@ -88,6 +91,7 @@ def present_conversation(conversation: Conversation) -> dict[str, Any]:
             else None
         ),
         "provider_profile": conversation.provider_profile,
+        "moderation": moderation_setting(conversation),
         "default_options": conversation.default_options,
         "last_sequence": conversation.last_sequence,
         "created_at": _iso(conversation.created_at),

@@ -70,30 +70,39 @@ def get_turn_for_user(user: User, turn_id: Any) -> Turn | None:
 
 
 def get_image_for_user(user: User, image_id: Any) -> Image | None:
+    """An image of a conversation the user may see, unless moderation took it down for them."""
     if not is_id(image_id):
         return None
     return (
-        Image.objects.filter(pk=image_id, turn__conversation__in=visible_conversations(user))
+        Image.objects.visible_to(user)
+        .filter(pk=image_id, turn__conversation__in=visible_conversations(user))
         .select_related("turn")
         .first()
     )
 
 
-def turns_with_images(conversation: Conversation, *, after: int = 0) -> QuerySet[Turn]:
+def turn_images_for_user(user: User, turn: Turn) -> list[Image]:
+    return list(Image.objects.visible_to(user).filter(turn=turn))
+
+
+def present_turn_for_user(user: User, turn: Turn) -> dict[str, Any]:
+    return present_turn(turn, turn_images_for_user(user, turn))
+
+
+def turns_with_images(conversation: Conversation, *, user: User, after: int = 0) -> QuerySet[Turn]:
+    images = Image.objects.visible_to(user).order_by("role", "position", "partial_index", "id")
     return (
         conversation.turns.filter(sequence__gt=after)
         .select_related("author")
-        .prefetch_related(
-            Prefetch(
-                "images", queryset=Image.objects.order_by("role", "position", "partial_index", "id")
-            )
-        )
+        .prefetch_related(Prefetch("images", queryset=images))
         .order_by("id")
     )
 
 
-def conversation_snapshot(conversation: Conversation, *, after: int = 0) -> dict[str, Any]:
-    """The conversation as the database has it; with ``after``, only the turns changed since.
+def conversation_snapshot(
+    conversation: Conversation, *, user: User, after: int = 0
+) -> dict[str, Any]:
+    """The conversation as ``user`` may see it; with ``after``, only the turns changed since.
 
     Each turn row carries the sequence of its latest event, so "what a browser missed since
     N" is exactly the turns whose sequence is above N, in their current state.
@@ -101,7 +110,7 @@ def conversation_snapshot(conversation: Conversation, *, after: int = 0) -> dict
     conversation.refresh_from_db(fields=["last_sequence", "title", "team", "updated_at"])
     turns = [
         present_turn(turn, list(turn.images.all()))
-        for turn in turns_with_images(conversation, after=after)
+        for turn in turns_with_images(conversation, user=user, after=after)
     ]
     return {
         "type": "snapshot",

@@ -16,14 +16,21 @@ from conversations.events import check_access_on_commit, publish_on_commit
 from conversations.models import Conversation, Image, Turn
 from conversations.presenters import present_image, turn_event
 from conversations.recording import advance_sequence, delete_files, store_image
+from moderation.blocked_terms import find_blocked_term
+from moderation.policy import moderation_level
+from moderation.standing import is_suspended
 from teams.access import get_membership
-from upstream.capabilities import validate_options
+from upstream.capabilities import get_model, validate_options
 from upstream.errors import InvalidRequest
 from upstream.profiles import get_profile
 from usage.limits import check_turn_allowed
 
 TITLE_MAX = 200
 IMAGE_MODES = {Turn.ApiMode.EDIT, Turn.ApiMode.VARIATION}
+SUSPENDED_MESSAGE = (
+    "Your account is suspended, so you cannot start or retry images. You can still look at "
+    "your conversations; ask the site's staff if you think this is a mistake."
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,8 @@ def start_turn(
     for the person and the field it concerns. Running-turn limits and budgets are checked
     in the same transaction that stores the turn, before anything is sent upstream.
     """
+    if is_suspended(author):
+        raise InvalidInput(SUSPENDED_MESSAGE, status=403)
     plan = _plan_turn(conversation, prompt, parent, api_mode, options or {}, references, mask)
     saved: list[Image] = []
     try:
@@ -172,8 +181,14 @@ def retry_turn(*, turn: Turn, author) -> Turn:
     """Start the same request again as a sibling of ``turn``, keeping the failed one."""
     if turn.is_running:
         raise InvalidInput("This turn is still running; cancel it first or wait for it.")
+    originals = turn.images.filter(role__in=[Image.Role.REFERENCE, Image.Role.MASK])
+    if originals.exclude(moderation=Image.Moderation.VISIBLE).exists():
+        raise InvalidInput(
+            "Moderation took down an image this turn sent, so it cannot be sent again; start "
+            "a new turn instead."
+        )
     inputs: dict[str, list[Upload]] = {}
-    for image in turn.images.filter(role__in=[Image.Role.REFERENCE, Image.Role.MASK]):
+    for image in originals:
         with image.file.open("rb") as handle:
             inputs.setdefault(image.role, []).append(Upload(image.file.name, handle.read()))
     return start_turn(
@@ -210,9 +225,12 @@ def _plan_turn(conversation, prompt, parent, api_mode, options, references, mask
     prompt = clean_text(prompt, field="prompt", max_length=None)
     if not prompt and api_mode != Turn.ApiMode.VARIATION:
         raise InvalidInput("Write a prompt first.", field="prompt")
+    _check_blocked_terms(prompt)
     if parent is not None:
         _check_parent(conversation, parent)
     merged = {**conversation.default_options, **_options_dict(options)}
+    # The provider's moderation level is the site's or the team's policy, not a turn's choice.
+    merged.pop("moderation", None)
     model = str(merged.pop("model", "") or settings.STUDIO_IMAGE_MODEL)
     reference_infos = [
         _inspect(upload, f"reference image {i + 1}") for i, upload in enumerate(references)
@@ -227,6 +245,8 @@ def _plan_turn(conversation, prompt, parent, api_mode, options, references, mask
         image_count=len(references) or (1 if source else 0),
         has_mask=mask is not None,
     )
+    if get_model(model).is_gpt_image:
+        normalized["moderation"] = moderation_level(conversation)
     mask_bytes = _mask_bytes(mask, source) if mask is not None else None
     return _TurnPlan(
         prompt, api_mode, model, normalized, [upload.data for upload in references], mask_bytes
@@ -239,6 +259,22 @@ def _check_parent(conversation: Conversation, parent: Turn) -> None:
     if parent.status != Turn.Status.COMPLETED:
         raise InvalidInput(
             "You can continue only from a turn that finished with an image.", field="parent_id"
+        )
+    finals = parent.images.filter(role=Image.Role.FINAL)
+    if not finals.filter(moderation=Image.Moderation.VISIBLE).exists():
+        raise InvalidInput(
+            "Moderation took down that turn's image; continue from another one.",
+            field="parent_id",
+        )
+
+
+def _check_blocked_terms(prompt: str) -> None:
+    term = find_blocked_term(prompt)
+    if term is not None:
+        # The term comes from the staff's list, never from the prompt, so it is safe to name.
+        raise InvalidInput(
+            f"The prompt contains “{term}”, which is not allowed here; rephrase it.",
+            field="prompt",
         )
 
 
@@ -258,7 +294,10 @@ def _source_image(parent, reference_infos, api_mode) -> tuple[int, int] | None:
     """The size of the image this turn edits: the first reference, else the parent's image."""
     if reference_infos:
         return (reference_infos[0].width, reference_infos[0].height)
-    final = parent.images.filter(role=Image.Role.FINAL).first() if parent else None
+    final = None
+    if parent is not None:
+        visible = parent.images.filter(moderation=Image.Moderation.VISIBLE)
+        final = visible.filter(role=Image.Role.FINAL).first()
     if final is not None:
         return (final.width, final.height)
     if api_mode in IMAGE_MODES:

@@ -16,6 +16,7 @@ from conversations.events import publish_on_commit
 from conversations.models import Image, Turn
 from conversations.presenters import present_image, present_spend, turn_event
 from conversations.recording import advance_sequence, discard_attempt_output, store_image
+from moderation.intake import open_blocked_turn_case
 from upstream.errors import StreamClosed, UpstreamError
 from upstream.stream import FinalImage, PartialImage, failure_usage
 from usage.pricing import price_usage
@@ -126,41 +127,46 @@ class TurnOutput:
     def fail_from(self, exc: UpstreamError) -> None:
         usage = failure_usage(exc)
         if exc.is_moderation_block:
-            self.fail(
-                exc.code or "moderation_blocked",
-                _moderation_message(exc),
-                status=Turn.Status.BLOCKED,
-                usage=usage,
-            )
+            self.block(exc, usage=usage)
         else:
             self.fail(exc.code or type(exc).__name__, exc.user_message, usage=usage)
 
-    def fail(
-        self,
-        code: str,
-        message: str,
-        *,
-        status: str = Turn.Status.FAILED,
-        usage: dict | None = None,
-    ) -> None:
-        kind = "turn.blocked" if status == Turn.Status.BLOCKED else "turn.failed"
+    def block(self, exc: UpstreamError, *, usage: dict | None = None) -> None:
+        """The provider's safety system refused: the turn ends blocked and goes to review."""
+        code = exc.code or "moderation_blocked"
         with transaction.atomic():
-            updated = Turn.objects.filter(pk=self.turn.pk, status__in=Turn.RUNNING).update(
-                status=status,
-                completed_at=timezone.now(),
-                error_code=code[:120],
-                error_message=message,
-                **self._spent(usage, images=0),
-            )
-            if not updated:
-                return
-            self.turn.refresh_from_db()
-            advance_sequence(self.turn)
-            self._announce(
-                kind,
-                error={"code": self.turn.error_code, "message": self.turn.error_message},
-                **present_spend(self.turn),
-            )
+            if self._end(Turn.Status.BLOCKED, code, _moderation_message(exc), usage):
+                open_blocked_turn_case(
+                    self.turn,
+                    code=code,
+                    message=exc.message or "",
+                    categories=exc.moderation_categories,
+                )
+
+    def fail(self, code: str, message: str, *, usage: dict | None = None) -> None:
+        with transaction.atomic():
+            self._end(Turn.Status.FAILED, code, message, usage)
+
+    def _end(self, status: str, code: str, message: str, usage: dict | None) -> bool:
+        """Finish a running turn with an error and what it used; False if already finished."""
+        kind = "turn.blocked" if status == Turn.Status.BLOCKED else "turn.failed"
+        updated = Turn.objects.filter(pk=self.turn.pk, status__in=Turn.RUNNING).update(
+            status=status,
+            completed_at=timezone.now(),
+            error_code=code[:120],
+            error_message=message,
+            **self._spent(usage, images=0),
+        )
+        if not updated:
+            return False
+        self.turn.refresh_from_db()
+        advance_sequence(self.turn)
+        self._announce(
+            kind,
+            error={"code": self.turn.error_code, "message": self.turn.error_message},
+            **present_spend(self.turn),
+        )
+        return True
 
     # --- plumbing -------------------------------------------------------------------------
 

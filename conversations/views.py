@@ -19,7 +19,7 @@ from conversations import services
 from conversations.errors import InvalidInput
 from conversations.media import serve_image
 from conversations.models import Turn
-from conversations.presenters import present_conversation, present_turn
+from conversations.presenters import present_conversation
 from conversations.selectors import (
     can_add_turns,
     conversation_permissions,
@@ -28,7 +28,10 @@ from conversations.selectors import (
     get_image_for_user,
     get_turn_for_user,
     list_conversations,
+    present_turn_for_user,
 )
+from moderation.models import Reason
+from moderation.policy import moderation_setting
 from studio.api import api_view, json_body
 from upstream.capabilities import MODELS, allowed_choices
 from upstream.profiles import get_profile
@@ -66,7 +69,7 @@ def conversations_collection(request: HttpRequest) -> JsonResponse:
 def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation_or_404(request, conversation_id)
     if request.method == "GET":
-        snapshot = conversation_snapshot(conversation)
+        snapshot = conversation_snapshot(conversation, user=request.user)
         snapshot["permissions"] = conversation_permissions(request.user, conversation)
         return JsonResponse(snapshot)
     if conversation.owner_id != request.user.pk:
@@ -102,12 +105,12 @@ def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse
         references=_uploads(request, "references"),
         mask=_mask(request),
     )
-    return JsonResponse(present_turn(turn), status=201)
+    return JsonResponse(present_turn_for_user(request.user, turn), status=201)
 
 
 @api_view(["GET"])
 def turn_detail(request: HttpRequest, turn_id: int) -> JsonResponse:
-    return JsonResponse(present_turn(_turn_or_404(request, turn_id)))
+    return JsonResponse(present_turn_for_user(request.user, _turn_or_404(request, turn_id)))
 
 
 @api_view(["POST"])
@@ -115,7 +118,7 @@ def cancel_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
     turn = _turn_or_404(request, turn_id)
     _check_can_add_turns(request, turn.conversation)
     turn = services.cancel_turn(turn=turn)
-    return JsonResponse(present_turn(turn))
+    return JsonResponse(present_turn_for_user(request.user, turn))
 
 
 @api_view(["POST"])
@@ -123,7 +126,7 @@ def retry_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
     turn = _turn_or_404(request, turn_id)
     _check_can_add_turns(request, turn.conversation)
     turn = services.retry_turn(turn=turn, author=request.user)
-    return JsonResponse(present_turn(turn), status=201)
+    return JsonResponse(present_turn_for_user(request.user, turn), status=201)
 
 
 @api_view(["GET"])
@@ -135,6 +138,9 @@ def capabilities(request: HttpRequest) -> JsonResponse:
             "default_model": settings.STUDIO_IMAGE_MODEL,
             "api_modes": [{"value": v, "label": label} for v, label in Turn.ApiMode.choices],
             "models": {name: allowed_choices(name, profile) for name in MODELS},
+            # Read-only: the site or the conversation's team decides (docs/api.md).
+            "moderation": moderation_setting(),
+            "flag_reasons": [{"value": v, "label": label} for v, label in Reason.choices],
         }
     )
 

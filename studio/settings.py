@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "teams",
     "galleries",
     "usage",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "moderation.context_processors.account_notice",
             ],
         },
     },
@@ -172,6 +174,10 @@ STUDIO_PROVIDER_PROFILE = env_str("STUDIO_PROVIDER_PROFILE", "openai")
 STUDIO_TEXT_MODEL = env_str("STUDIO_TEXT_MODEL", "gpt-5")
 STUDIO_IMAGE_MODEL = env_str("STUDIO_IMAGE_MODEL", "gpt-image-1")
 UPSTREAM_MAX_RETRIES = env_int("UPSTREAM_MAX_RETRIES", 2)
+# The provider's moderation level for GPT image models; a team may choose its own.
+STUDIO_MODERATION = env_str("STUDIO_MODERATION", "auto").strip().lower()
+if STUDIO_MODERATION not in ("auto", "low"):
+    raise ImproperlyConfigured(f"STUDIO_MODERATION must be auto or low; got {STUDIO_MODERATION!r}.")
 
 # --- Usage, cost and limits ---------------------------------------------------------------
 # USD per million tokens (text_input, text_output, image_input, image_output) and, for

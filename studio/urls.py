@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
     path("", include("teams.urls")),
+    path("", include("moderation.urls")),
     path("", include("conversations.urls")),
     path("", include("usage.urls")),
     path("", include("galleries.urls")),

@@ -37,6 +37,7 @@ _NOT_FOUND_PATTERN = re.compile(
     re.I,
 )
 _SECRET_PATTERN = re.compile(r"\bsk-[A-Za-z0-9_\-]{12,}")
+_SAFETY_VIOLATIONS_PATTERN = re.compile(r"safety_violations=\[([^\]]*)\]")
 
 _STATUS_MESSAGES = {
     400: "The image provider rejected the request.",
@@ -93,6 +94,18 @@ class UpstreamError(Exception):
         if self.code in MODERATION_CODES:
             return True
         return self.type == "image_generation_user_error" and self.code == "moderation_blocked"
+
+    @property
+    def moderation_categories(self) -> list[str]:
+        """The categories a moderation block names, from its details or else its message."""
+        details = _find_moderation_details(self.body)
+        categories = details.get("categories") if details else None
+        if isinstance(categories, list):
+            return [str(c) for c in categories][:20]
+        match = _SAFETY_VIOLATIONS_PATTERN.search(self.message or "")
+        if not match:
+            return []
+        return [c.strip() for c in match[1].split(",") if c.strip()][:20]
 
     @property
     def is_stored_id_rejected(self) -> bool:
@@ -222,6 +235,19 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+def _find_moderation_details(body: Any) -> dict[str, Any] | None:
+    """`moderation_details` sits in the error object, or in a failed response's error."""
+    if not isinstance(body, dict):
+        return None
+    response = body.get("response")
+    failed = response.get("error") if isinstance(response, dict) else None
+    candidates = [body, body.get("error"), failed]
+    for candidate in candidates:
+        if isinstance(candidate, dict) and isinstance(candidate.get("moderation_details"), dict):
+            return candidate["moderation_details"]
+    return None
 
 
 def status_error_class(status: int) -> type[APIStatusError]:

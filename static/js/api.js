@@ -63,4 +63,5 @@ export const api = {
   listTeams: () => request("GET", "/api/teams/"),
   capabilities: () => request("GET", "/api/capabilities/"),
   estimate: (query) => request("GET", `/api/estimate/?${query}`),
+  flagImage: (id, reason, note) => request("POST", `/api/images/${id}/flag/`, { json: { reason, note } }),
 };

@@ -148,7 +148,7 @@ export class Composer {
 
   renderContext() {
     const parent = this.parentTurn();
-    const key = [parent?.id, parent?.status, this.explicitParentId, this.mask?.url].join(":");
+    const key = [parent?.id, parent?.status, finals(parent)[0]?.id, this.explicitParentId, this.mask?.url].join(":");
     if (key === this.contextKey) return;
     this.contextKey = key;
     clear(this.context);

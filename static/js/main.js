@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { CompareView } from "./compare.js";
 import { Composer } from "./composer.js";
 import { GalleryPicker } from "./gallery-picker.js";
+import { FlagDialog } from "./flag.js";
 import { MaskEditor } from "./mask.js";
 import { OptionsPanel } from "./options.js";
 import { ShareControl } from "./share.js";
@@ -15,13 +16,14 @@ import { truncate } from "./util.js";
 
 const $ = (selector) => document.querySelector(selector);
 const root = $("#studio");
-const tree = new TurnTree();
+const tree = new TurnTree({ showHidden: root.dataset.staff === "1" });
 const state = { conversationId: Number(root.dataset.conversationId) || null, conversation: null, socket: null };
 const LIVE_LABELS = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", idle: "" };
 
 const maskEditor = new MaskEditor($("#mask-dialog"));
 const compareView = new CompareView($("#compare-dialog"));
 const galleryPicker = new GalleryPicker($("#gallery-dialog"));
+const flagDialog = new FlagDialog($("#flag-dialog"));
 
 const options = new OptionsPanel({
   panel: $("#options-panel"),
@@ -77,6 +79,7 @@ const thread = new Thread({
     mask: (turn, image) => maskEditor.open(image, (mask) => composer.setMask({ ...mask, turnId: turn.id })),
     compare: (before, after) => compareView.open(before, after),
     addToGallery: (image) => galleryPicker.open(image),
+    flag: (image) => flagDialog.open(image),
   },
 });
 
@@ -167,6 +170,7 @@ async function openConversation(id, { push = false } = {}) {
   sidebar.setActive(id);
   if (push) history.pushState({ id }, "", id ? `/c/${id}/` : "/");
   if (!id) {
+    options.setModeration(null);
     setTitle("");
     setLive("idle");
     applyPermissions(null, null);
@@ -184,6 +188,7 @@ async function openConversation(id, { push = false } = {}) {
   state.conversation = snapshot.conversation;
   setTitle(snapshot.conversation.title);
   applyPermissions(snapshot.conversation, snapshot.permissions);
+  options.setModeration(snapshot.conversation.moderation);
   tree.applySnapshot(snapshot);
   if (!revealLinkedTurn()) thread.scrollToBottom();
   state.socket = new LiveSocket({
@@ -193,6 +198,7 @@ async function openConversation(id, { push = false } = {}) {
       if (message.conversation) {
         state.conversation = message.conversation;
         setTitle(message.conversation.title);
+        options.setModeration(message.conversation.moderation);
       }
       tree.applySnapshot(message);
     },
@@ -231,7 +237,9 @@ document.addEventListener("keydown", (event) => {
 
 async function start() {
   try {
-    options.setCapabilities(await api.capabilities());
+    const capabilities = await api.capabilities();
+    options.setCapabilities(capabilities);
+    flagDialog.setReasons(capabilities.flag_reasons);
   } catch (error) {
     composer.showError(`Could not load the image options: ${error.message}`);
   }

@@ -16,7 +16,6 @@ const DEFAULTS = {
   output_format: "png",
   output_compression: 90,
   background: "auto",
-  moderation: "auto",
   input_fidelity: "",
   partial_images: 2,
   n: 1,
@@ -42,7 +41,9 @@ export class OptionsPanel {
     this.caps = null;
     this.estimates = new Map(); // query string -> answer, so flipping options back is free
     this.estimateQuery = "";
+    this.moderation = null; // the open conversation's level; null: the site's
     this.state = { ...DEFAULTS, ...loadSaved() };
+    delete this.state.moderation; // chosen by the site or team now, not per turn
     toggle.addEventListener("click", () => this.setOpen(this.panel.hidden));
     panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
@@ -62,6 +63,12 @@ export class OptionsPanel {
     this.caps = caps;
     if (!this.state.model || !caps.models[this.state.model]) this.state.model = caps.default_model;
     this.render();
+  }
+
+  /** Show the moderation level that applies ({level, source}); null: the site's default. */
+  setModeration(setting) {
+    this.moderation = setting || null;
+    if (this.caps) this.render();
   }
 
   get model() {
@@ -104,7 +111,6 @@ export class OptionsPanel {
       }
     }
     if (m.backgrounds.includes(s.background)) options.background = s.background;
-    if (m.moderations.includes(s.moderation)) options.moderation = s.moderation;
     if (s.input_fidelity && m.input_fidelities.includes(s.input_fidelity) && s.api_mode !== "generate") {
       options.input_fidelity = s.input_fidelity;
     }
@@ -197,7 +203,7 @@ export class OptionsPanel {
       fields.push(this.select("background", "Background", m.backgrounds.map((b) => [b, b]), (value) =>
         value === "transparent" && s.output_format === "jpeg"));
     }
-    if (m.moderations.length) fields.push(this.select("moderation", "Moderation", m.moderations.map((v) => [v, v])));
+    if (m.moderations.length) fields.push(this.moderationField());
     if (m.input_fidelities.length && s.api_mode !== "generate") {
       fields.push(this.select("input_fidelity", "Input fidelity",
         [["", "default"], ...m.input_fidelities.map((v) => [v, v])]));
@@ -220,6 +226,14 @@ export class OptionsPanel {
     this.updateEstimate();
     saveState(this.state);
     this.onChange(this.values());
+  }
+
+  /** Read-only: the provider's moderation level is the site's or the team's policy. */
+  moderationField() {
+    const setting = this.moderation || this.caps.moderation || { level: "auto", source: "site" };
+    const source = setting.source === "team" ? "set by this conversation's team" : "set by the site";
+    return h("div.field", {}, h("label", { for: "opt-moderation", text: "Moderation" }),
+      h("output#opt-moderation.moderation-note", { title: source, text: `${setting.level} · ${source}` }));
   }
 
   sizeField(m) {

@@ -149,6 +149,7 @@ export class Thread {
       const image = done[index] || (index === 0 ? streamed[streamed.length - 1] : null);
       setAspect(frame, turn, image);
       frame.classList.toggle("is-partial", Boolean(image && image.role === "partial"));
+      frame.classList.toggle("is-hidden-by-moderation", image?.moderation === "hidden");
       frame.classList.toggle("is-waiting", !image && running);
       if (image) swapImage(frame, image, turn);
     });
@@ -188,11 +189,17 @@ export class Thread {
 
   renderError(box, turn) {
     const failed = ["failed", "blocked", "cancelled"].includes(turn.status);
-    box.hidden = !failed;
-    const key = failed ? `${turn.status}:${turn.error?.message}` : "";
+    // A finished turn always drew something: no image left means moderation took it down.
+    const takenDown = turn.status === "completed" && !finals(turn).length;
+    box.hidden = !failed && !takenDown;
+    const key = failed ? `${turn.status}:${turn.error?.message}` : takenDown ? "taken-down" : "";
     if (box.dataset.key === key) return;
     box.dataset.key = key;
     clear(box);
+    if (takenDown) {
+      box.append(h("strong", { text: "Taken down by moderation" }),
+        h("p", { text: "The site’s staff reviewed this image and took it down." }));
+    }
     if (!failed) return;
     const message = turn.status === "cancelled" ? "You stopped this image before it finished."
       : turn.error?.message || "Something went wrong.";
@@ -234,7 +241,7 @@ export class Thread {
 
   renderActions(box, turn) {
     const done = finals(turn);
-    const key = `${turn.status}:${done.map((i) => i.id).join(",")}`;
+    const key = `${turn.status}:${done.map((i) => `${i.id}${i.moderation || ""}`).join(",")}`;
     if (box.dataset.key === key) return;
     box.dataset.key = key;
     clear(box);
@@ -251,7 +258,8 @@ export class Thread {
           onclick: () => this.actions.compare(parentImage, image) }, "Compare") : null,
         h("a.btn.small", { href: `${image.url}?download=1`, download: "" }, "Download"),
         h("button.btn.small", { type: "button", onclick: () => this.actions.addToGallery(image) }, "Add to gallery"),
-        h("a.btn.small", { href: image.url, target: "_blank", rel: "noopener" }, "Open full size"));
+        h("a.btn.small", { href: image.url, target: "_blank", rel: "noopener" }, "Open full size"),
+        h("button.btn.small.ghost", { type: "button", onclick: () => this.actions.flag(image) }, `Flag${suffix}`));
       box.append(row);
     });
   }

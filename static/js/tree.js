@@ -7,7 +7,9 @@ export const RUNNING = new Set(["queued", "streaming"]);
 const ROOT = "root";
 
 export class TurnTree {
-  constructor() {
+  /** ``showHidden``: staff keep images moderation hid, marked; everyone else drops them. */
+  constructor({ showHidden = false } = {}) {
+    this.showHidden = showHidden;
     this.turns = new Map();
     // parent key -> the child the person chose; without a choice the newest child is shown.
     this.chosen = new Map();
@@ -114,10 +116,23 @@ export class TurnTree {
         turn.error = turn.error || { code: "cancelled", message: "Cancelled." };
         turn.completed_at = now;
         break;
+      case "turn.images_changed":
+        turn.images = this.moderatedImages(turn, event);
+        break;
       default:
         break;
     }
     this.notify([turn.id]);
+  }
+
+  /** The turn's images after a moderation decision: what everyone sees, plus for staff the
+   * hidden ones they already hold. */
+  moderatedImages(turn, event) {
+    const hidden = new Set(event.hidden_image_ids || []);
+    const kept = this.showHidden
+      ? turn.images.filter((i) => hidden.has(i.id)).map((i) => ({ ...i, moderation: "hidden" }))
+      : [];
+    return [...(event.images || []), ...kept].sort((a, b) => a.id - b.id);
   }
 
   children(parentId) {
@@ -173,7 +188,8 @@ export class TurnTree {
     const leaf = path[path.length - 1];
     // A running leaf is returned so the composer can say "wait"; a failed one is skipped.
     if (!leaf || RUNNING.has(leaf.status)) return leaf || null;
-    return path.reverse().find((t) => t.status === "completed") || null;
+    // A turn whose image moderation took down has nothing left to continue from.
+    return path.reverse().find((t) => t.status === "completed" && finals(t).length) || null;
   }
 }
 

@@ -67,16 +67,15 @@ def _free_port() -> int:
 class RunningStudio:
     base_url: str
     simulator_url: str
-    processes: list[subprocess.Popen] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
+    processes: list[subprocess.Popen] = field(default_factory=list)
 
-    def manage(self, *args: str) -> str:
+    def manage(self, *args: str, **extra_env: str) -> str:
         """Run manage.py on the running app's database, for setup that has no page."""
-        python = str(VENV_BIN / "python")
         done = subprocess.run(
-            [python, "manage.py", *args],
+            [str(VENV_BIN / "python"), "manage.py", *args],
             cwd=ROOT,
-            env=self.env,
+            env={**self.env, **extra_env},
             capture_output=True,
             text=True,
             check=True,

@@ -78,6 +78,26 @@ def test_moderation_block_is_recognised():
     assert errors.ResponseFailed("x", code="image_content_policy_violation").is_moderation_block
 
 
+def test_moderation_categories_come_from_the_details_or_the_message():
+    detailed = error_from_response(
+        response(
+            400,
+            {
+                "code": "moderation_blocked",
+                "moderation_details": {"moderation_stage": "input", "categories": ["violence"]},
+            },
+        )
+    )
+    assert detailed.moderation_categories == ["violence"]
+    in_stream = errors.ResponseFailed(
+        "Rejected by the safety system. safety_violations=[sexual, hate].",
+        code="moderation_blocked",
+        body={"type": "response.failed", "response": {"error": {"code": "moderation_blocked"}}},
+    )
+    assert in_stream.moderation_categories == ["sexual", "hate"]
+    assert errors.ResponseFailed("x", code="moderation_blocked").moderation_categories == []
+
+
 def test_other_user_errors_are_not_moderation():
     error = error_from_response(
         response(400, {"type": "image_generation_user_error", "code": "invalid_image_file"})

@@ -1,0 +1,45 @@
+"""The review queue's filters and its decision form."""
+
+from __future__ import annotations
+
+from django import forms
+
+from moderation.models import Case, Decision, Reason
+from moderation.selectors import BLOCKED_REASON, QueueFilters
+from moderation.services import NOTE_MAX
+from teams.models import Team
+
+STATUS_CHOICES = [(Case.Status.OPEN, "Open"), (Case.Status.DECIDED, "Decided"), ("", "All")]
+REASON_CHOICES = [("", "Any reason"), *Reason.choices, (BLOCKED_REASON, "Blocked by provider")]
+CONTENT_CHOICES = [(a.value, a.label) for a in Decision.CONTENT_ACTIONS]
+AUTHOR_CHOICES = [("", "Leave the author be")]
+AUTHOR_CHOICES += [(a.value, a.label) for a in Decision.AUTHOR_ACTIONS]
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, initial=Case.Status.OPEN)
+    reason = forms.ChoiceField(choices=REASON_CHOICES, required=False)
+    user = forms.CharField(max_length=150, required=False, label="User")
+    team = forms.ModelChoiceField(
+        Team.objects.all(), required=False, empty_label="Any team", label="Team"
+    )
+
+    def filters(self) -> QueueFilters:
+        """The chosen filters; without a status the open cases are shown."""
+        if not self.is_bound or not self.is_valid():
+            return QueueFilters()
+        data = self.cleaned_data
+        return QueueFilters(
+            status=data["status"] if "status" in self.data else Case.Status.OPEN,
+            reason=data["reason"],
+            user=data["user"].strip(),
+            team_id=data["team"].pk if data["team"] else None,
+        )
+
+
+class DecisionForm(forms.Form):
+    """One decision for one case or many; the cases come as repeated ``case`` ids."""
+
+    action = forms.ChoiceField(choices=CONTENT_CHOICES)
+    author_action = forms.ChoiceField(choices=AUTHOR_CHOICES, required=False)
+    note = forms.CharField(max_length=NOTE_MAX, required=False, widget=forms.Textarea)
