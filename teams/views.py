@@ -222,6 +222,7 @@ def _team_page(
         "membership": membership,
         "members": team.memberships.select_related("user").order_by("user__username"),
         "conversations": selectors.shared_conversations(team),
+        "galleries": team.galleries.order_by("name"),
         "roles": Membership.Role.choices,
         "error": error,
     }

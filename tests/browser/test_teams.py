@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -58,6 +60,35 @@ def test_a_team_shares_a_conversation_and_removal_ends_access(session, second_se
     expect(member.page.locator("article.turn")).to_have_count(2, timeout=20_000)
     wait_final(last_turn(member))
 
+    # The owner starts a team gallery and adds the image; the member sees it in the lightbox.
+    owner.page.goto(owner.url("/galleries/"))
+    owner.page.fill("#new-gallery-name", "Best of the night")
+    owner.page.click("#new-gallery >> text=Create gallery")
+    owner.page.wait_for_url(re.compile(r"/galleries/\d+/$"))
+    gallery_path = re.search(r"/galleries/\d+/$", owner.page.url)[0]
+    owner.page.goto(owner.url(f"/c/{conversation_id}/"))
+    turn = owner.page.locator("article.turn").first
+    wait_final(turn)
+    turn.get_by_role("button", name="Add to gallery").click()
+    picker = owner.page.locator("#gallery-dialog")
+    expect(picker.locator("#picker-gallery")).to_contain_text("Best of the night")
+    picker.locator("#picker-caption").fill("Lamp lit")
+    picker.get_by_role("button", name="Add").click()
+    expect(picker).to_contain_text("Added to Best of the night")
+    picker.get_by_role("button", name="Close").click()
+
+    member.page.goto(member.url(gallery_path))
+    member.page.wait_for_selector("#gallery[data-ready='1']")
+    member.page.locator("#gallery-grid .tile").first.click()
+    lightbox = member.page.locator("#lightbox")
+    expect(lightbox).to_be_visible()
+    expect(lightbox).to_contain_text("Lamp lit")
+    member.page.wait_for_selector("#lightbox img.lightbox-image[data-full='1']")
+    member.shot("lightbox")
+    member.page.keyboard.press("Escape")
+    member.page.goto(member.url(f"/c/{conversation_id}/"))
+    member.page.wait_for_selector("#live-status[data-state=live]")
+
     owner.page.goto(team_url)
     owner.page.locator(f"#members li[data-username='{member_name}']").get_by_role(
         "button", name="Remove"
@@ -72,6 +103,7 @@ def test_a_team_shares_a_conversation_and_removal_ends_access(session, second_se
     member.shot("access-ended")
     response = member.page.goto(member.url(f"/c/{conversation_id}/"))
     assert response.status == 404
+    assert member.page.goto(member.url(gallery_path)).status == 404
     member.shot("removed")
     # The browser reports the 404 it was asked to load; nothing else may be in the console.
     member.errors = [e for e in member.errors if "status of 404" not in e]
