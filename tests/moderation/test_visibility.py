@@ -1,8 +1,4 @@
-"""The whole path over HTTP: flag, review, decide, and what each person sees afterwards.
-
-Galleries list their items through Image.objects.visible_to (the galleries app's own
-selectors and pages are tested with it); here a gallery is checked at that same query.
-"""
+"""The whole path over HTTP: flag, review, decide, and what each person sees afterwards."""
 
 from __future__ import annotations
 
@@ -42,11 +38,16 @@ def image_ids_on_page(client, conversation) -> set[int]:
     return {image["id"] for turn in snapshot["turns"] for image in turn["images"]}
 
 
-def gallery_image_ids(user, gallery_item) -> set[int]:
-    items = GalleryItem.objects.filter(
-        gallery=gallery_item.gallery, image__in=Image.objects.visible_to(user)
-    )
-    return set(items.values_list("image_id", flat=True))
+def gallery_image_ids(client, gallery_item) -> set[int]:
+    """The images the gallery shows this person: its items, and the files behind them."""
+    gallery = gallery_item.gallery_id
+    items = client.get(f"/api/galleries/{gallery}/items/").json()["items"]
+    page = client.get(f"/galleries/{gallery}/").content.decode()
+    media = client.get(f"/galleries/{gallery}/items/{gallery_item.pk}/image/?thumbnail=1")
+    listed = {item["image_id"] for item in items}
+    assert (f"/items/{gallery_item.pk}/image/" in page) == bool(listed)
+    assert (media.status_code == 200) == bool(listed)
+    return listed
 
 
 def test_flag_review_hide_takes_the_image_away_from_everyone_but_staff(
@@ -62,6 +63,7 @@ def test_flag_review_hide_takes_the_image_away_from_everyone_but_staff(
 ):
     media = f"/media/images/{final_image.pk}/"
     partial = final_image.turn.images.get(role=Image.Role.PARTIAL)
+    assert gallery_image_ids(login(bob), gallery_item) == {final_image.pk}
     url = f"/api/images/{final_image.pk}/flag/"
     flagged = login(bob).post(url, {"reason": "violence"}, "application/json")
     assert flagged.status_code == 201
@@ -81,7 +83,7 @@ def test_flag_review_hide_takes_the_image_away_from_everyone_but_staff(
         assert client.get(f"/media/images/{partial.pk}/").status_code == 404
         turn = client.get(f"/api/turns/{final_image.turn_id}/").json()
         assert turn["images"] == []
-        assert gallery_image_ids(person, gallery_item) == set()
+        assert gallery_image_ids(client, gallery_item) == set()
     assert login(charlie).get(media).status_code == 404
     # Staff still see it, marked, and the files are kept.
     assert final_image.pk in image_ids_on_page(reviewer, conversation)
@@ -89,7 +91,7 @@ def test_flag_review_hide_takes_the_image_away_from_everyone_but_staff(
     shown = next(i for t in snapshot["turns"] for i in t["images"] if i["id"] == final_image.pk)
     assert shown["moderation"] == "hidden"
     assert reviewer.get(media).status_code == 200
-    assert gallery_image_ids(staff, gallery_item) == {final_image.pk}
+    assert gallery_image_ids(reviewer, gallery_item) == {final_image.pk}
     assert os.path.exists(Image.objects.get(pk=final_image.pk).file.path)
 
 
@@ -115,7 +117,7 @@ def test_remove_deletes_the_files_and_nobody_sees_the_image(
     for person in (alice, staff):
         assert final_image.pk not in image_ids_on_page(login(person), conversation)
         assert login(person).get(f"/media/images/{final_image.pk}/").status_code == 404
-        assert gallery_image_ids(person, gallery_item) == set()
+        assert gallery_image_ids(login(person), gallery_item) == set()
     page = reviewer.get("/moderation/", {"status": "decided"}).content.decode()
     assert "final image removed" in page
 
