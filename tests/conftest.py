@@ -29,13 +29,8 @@ def sim(simulator: RunningSimulator) -> Iterator[RunningSimulator]:
 
 
 @pytest.fixture
-def studio_settings(settings, sim, tmp_path):
-    """Unit-test settings: turns run inline on commit, in-memory channels, the simulator."""
-    settings.TURN_DISPATCH = "inline"
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    settings.OPENAI_BASE_URL = sim.url
-    settings.OPENAI_API_KEY = ""
-    settings.UPSTREAM_MAX_RETRIES = 2
+def media(settings, tmp_path):
+    """Image files in a throwaway directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -44,6 +39,18 @@ def studio_settings(settings, sim, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
+    return settings
+
+
+@pytest.fixture
+def studio_settings(media, sim):
+    """Unit-test settings: turns run inline on commit, in-memory channels, the simulator."""
+    settings = media
+    settings.TURN_DISPATCH = "inline"
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.OPENAI_BASE_URL = sim.url
+    settings.OPENAI_API_KEY = ""
+    settings.UPSTREAM_MAX_RETRIES = 2
     return settings
 
 

@@ -15,26 +15,6 @@ from tests.factories import ConversationFactory, MembershipFactory, TeamFactory
 ROLES = ("owner", "editor", "viewer", "outsider")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Every test here makes several users and none logs in with a password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    """Image files in a throwaway directory."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    return settings
-
-
 @pytest.fixture
 def team(db):
     return TeamFactory(name="Harbour")
