@@ -64,4 +64,6 @@ export const api = {
   capabilities: () => request("GET", "/api/capabilities/"),
   estimate: (query) => request("GET", `/api/estimate/?${query}`),
   flagImage: (id, reason, note) => request("POST", `/api/images/${id}/flag/`, { json: { reason, note } }),
+  flagGalleryItem: (id, reason, note) =>
+    request("POST", `/api/gallery-items/${id}/flag/`, { json: { reason, note } }),
 };

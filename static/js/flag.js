@@ -14,7 +14,8 @@ export class FlagDialog {
     this.reasons = reasons || [];
   }
 
-  open(image) {
+  // `send(reason, note)` files the flag; by default it flags the image of a turn.
+  open(image, send = (reason, note) => api.flagImage(image.id, reason, note)) {
     clear(this.dialog);
     const reason = h("select#flag-reason", { name: "reason", required: true },
       h("option", { value: "" }, "Choose a reason…"),
@@ -31,7 +32,7 @@ export class FlagDialog {
       }
       submit.disabled = true;
       try {
-        await api.flagImage(image.id, reason.value, note.value);
+        await send(reason.value, note.value);
         clear(form);
         form.append(h("p#flag-done", { text: "Thank you: the site's staff will review this image." }),
           h("div.modal-foot", {}, h("button.btn", { type: "button", onclick: () => this.close() }, "Done")));

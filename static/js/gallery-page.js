@@ -1,6 +1,8 @@
 // A gallery page, for members (/galleries/<id>/) and behind a public link (/g/<token>/):
 // search and order the grid, browse it in the lightbox, and for editors change it.
 
+import { api } from "./api.js";
+import { FlagDialog } from "./flag.js";
 import { galleryApi } from "./gallery-api.js";
 import { GalleryGrid } from "./gallery-grid.js";
 import { Lightbox } from "./lightbox.js";
@@ -25,9 +27,22 @@ const grid = new GalleryGrid({
   onOpen: (index) => lightbox.open(index),
 });
 
+// Members may flag an item for review; a public page has no one to flag as.
+const flagDialog = galleryId ? new FlagDialog($("#flag-dialog")) : null;
+
+async function flagItem(item) {
+  if (!flagDialog.reasons.length) {
+    const reasons = await runOrAlert(async () => (await api.capabilities()).flag_reasons);
+    if (reasons === false) return;
+    flagDialog.setReasons(reasons);
+  }
+  flagDialog.open(item, (reason, note) => api.flagGalleryItem(item.id, reason, note));
+}
+
 const lightbox = new Lightbox({
   dialog: $("#lightbox"),
   grid,
+  flag: flagDialog ? flagItem : null,
   canReorder: () => sort.value === "hand" && !search.value.trim(),
   actions: canEdit ? {
     async caption(item, caption) {

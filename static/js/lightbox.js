@@ -5,8 +5,8 @@
 import { clear, h, preload } from "./util.js";
 
 export class Lightbox {
-  constructor({ dialog, grid, actions = null, canReorder = () => false }) {
-    Object.assign(this, { dialog, grid, actions, canReorder });
+  constructor({ dialog, grid, actions = null, canReorder = () => false, flag = null }) {
+    Object.assign(this, { dialog, grid, actions, canReorder, flag });
     this.index = -1;
     // On the document, not the dialog: a step re-renders the dialog, and a click may leave
     // the focus outside it.
@@ -131,6 +131,9 @@ export class Lightbox {
     if (this.actions) {
       buttons.push(h("button.btn.small.danger", { type: "button", onclick: () => this.actions.remove(item) },
         "Remove from gallery"));
+    }
+    if (this.flag) {
+      buttons.push(h("button.btn.small.ghost", { type: "button", onclick: () => this.flag(item) }, "Flag"));
     }
     return h("div.lightbox-actions", {}, buttons);
   }

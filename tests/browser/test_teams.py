@@ -85,6 +85,17 @@ def test_a_team_shares_a_conversation_and_removal_ends_access(session, second_se
     expect(lightbox).to_contain_text("Lamp lit")
     member.page.wait_for_selector("#lightbox img.lightbox-image[data-full='1']")
     member.shot("lightbox")
+    # Any member may flag what they see for the staff's review.
+    lightbox.get_by_role("button", name="Flag").click()
+    flag = member.page.locator("#flag-dialog")
+    flag.locator("#flag-reason").select_option("other")
+    flag.get_by_role("button", name="Send to review").click()
+    expect(flag).to_contain_text("staff will review")
+    flag.get_by_role("button", name="Done").click()
+    flags = member.studio.manage(
+        "shell", "-c", "from moderation.models import Flag; print(Flag.objects.count())"
+    )
+    assert flags.strip() == "1"
     member.page.keyboard.press("Escape")
     member.page.goto(member.url(f"/c/{conversation_id}/"))
     member.page.wait_for_selector("#live-status[data-state=live]")
