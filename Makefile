@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 SIMULATOR_PORT ?= 8765
 STREAMS_PER_WORKER ?= 100
 
-.PHONY: install run web worker beat simulator migrate test test-fast lint format clean
+.PHONY: install run web worker beat simulator migrate test test-fast bench lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,14 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 ## The full stack's processes (docker-compose.yml runs these same targets).
+# A page sends only small JSON frames; Daphne refuses anything past 64 KB before the app
+# reads it (the app itself answers frames over 4 KB with an error).
+WEBSOCKET_MAX_BYTES ?= 65536
+
 web: migrate
-	$(BIN)/daphne -b $(HOST) -p $(PORT) --proxy-headers studio.asgi:application
+	$(BIN)/daphne -b $(HOST) -p $(PORT) --proxy-headers \
+		--websocket-max-message-size $(WEBSOCKET_MAX_BYTES) \
+		--websocket-max-frame-size $(WEBSOCKET_MAX_BYTES) studio.asgi:application
 
 # Streams are long I/O waits: one worker process holds many of them on threads.
 worker: install
@@ -44,6 +50,10 @@ test: install
 
 test-fast: install
 	$(BIN)/pytest -m "not integration and not browser"
+
+## Starts its own stack, measures, prints a table and writes bench/results.json.
+bench: install
+	$(BIN)/python -m bench
 
 lint: install
 	$(BIN)/ruff check .

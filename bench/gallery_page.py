@@ -36,7 +36,10 @@ def run() -> dict:
         setup_test_environment()
         original = connection.creation.create_test_db(verbosity=0, autoclobber=True)
         try:
-            gallery, member = _build_gallery(SIZE)
+            from tests.galleries.builders import build_large_gallery
+
+            gallery, member = build_large_gallery(SIZE, role="editor")
+            _refresh_statistics()
             cases = _measure(gallery, member)
             vendor = connection.vendor
         finally:
@@ -73,56 +76,13 @@ def _configure_django(var_dir: str) -> None:
     django.setup()
 
 
-def _build_gallery(size: int):
-    from django.contrib.auth import get_user_model
+def _refresh_statistics() -> None:
+    """Give the planner what a live database has: statistics of the rows just inserted."""
+    from django.db import connection
 
-    from conversations.models import Conversation, Image, Turn
-    from galleries.models import Gallery, GalleryItem
-    from galleries.services import POSITION_GAP
-    from teams.models import Membership, Team
-
-    member = get_user_model().objects.create_user("bench-member")
-    team = Team.objects.create(name="Bench")
-    Membership.objects.create(team=team, user=member, role=Membership.Role.EDITOR)
-    conversation = Conversation.objects.create(owner=member, team=team, title="Foxes")
-    turns = Turn.objects.bulk_create(
-        Turn(
-            conversation=conversation,
-            author=member,
-            prompt=f"a red fox in the snow, study number {n}",
-            revised_prompt=f"A photorealistic red fox standing in fresh snow, variation {n}",
-            image_model="gpt-image-1",
-            options={"size": "1024x1024", "quality": "high"},
-            status=Turn.Status.COMPLETED,
-        )
-        for n in range(size)
-    )
-    images = Image.objects.bulk_create(
-        Image(
-            turn=turn,
-            role=Image.Role.FINAL,
-            file=f"images/{conversation.pk}/{turn.pk}/final.png",
-            thumbnail=f"images/{conversation.pk}/{turn.pk}/final-thumb.webp",
-            width=1024,
-            height=1024,
-            format="png",
-            bytes=1_500_000,
-            sha256="0" * 64,
-        )
-        for turn in turns
-    )
-    gallery = Gallery.objects.create(team=team, name="Ten thousand foxes", created_by=member)
-    GalleryItem.objects.bulk_create(
-        GalleryItem(
-            gallery=gallery,
-            image=image,
-            added_by=member,
-            caption=f"Fox {n}" if n % 3 == 0 else "",
-            position=n * POSITION_GAP,
-        )
-        for n, image in enumerate(images, start=1)
-    )
-    return gallery, member
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _measure(gallery, member) -> list[dict]:

@@ -6,17 +6,31 @@ browser never sees an event older than the state it already holds (docs/websocke
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from conversations.events import group_name, user_group_name
+from conversations.models import Conversation
 from conversations.selectors import conversation_snapshot, get_conversation_for_user
+
+log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 4096
 CLOSE_FORBIDDEN = 4403
+# An event written but not yet relayed is normal for a moment; only a gap that outlives
+# this is news the socket missed.
+IN_FLIGHT_GRACE_SECONDS = 1.0
+# A page pings every 25 s and resumes after a drop; a resume reads the database, so a
+# burst beyond this is answered with errors instead of work.
+MESSAGE_BURST = 30
+MESSAGES_PER_SECOND = 5.0
 
 
 class ConversationConsumer(AsyncWebsocketConsumer):
@@ -24,6 +38,19 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     # The sequence the last snapshot covered. Events are not compared with each other:
     # turns stream on different threads and processes, so their events may cross on the way.
     snapshot_sequence = 0
+    # The highest sequence this socket sent, by snapshot or event.
+    relayed_sequence = 0
+    resync_task: asyncio.Task | None = None
+    budget: MessageBudget | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        # A consumer whose channel layer failed ends without disconnect(): stop the resync
+        # here, whichever way the socket ends.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if self.resync_task is not None:
+                self.resync_task.cancel()
 
     async def connect(self) -> None:
         conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
@@ -43,13 +70,46 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self.send_snapshot(after=_after_from_query(self.scope))
+        self.resync_task = asyncio.create_task(self.keep_in_sync())
 
     async def disconnect(self, code: int) -> None:
+        if self.resync_task is not None:
+            self.resync_task.cancel()
         if self.conversation is not None:
             for group in self.groups_joined:
                 await self.channel_layer.group_discard(group, self.channel_name)
 
+    async def keep_in_sync(self) -> None:
+        """Redis forgets group memberships when it restarts (and expires them after a day),
+        and a socket outside its group hears nothing: rejoin now and then, and send what the
+        database holds beyond what this socket relayed."""
+        while True:
+            await asyncio.sleep(settings.WEBSOCKET_RESYNC_SECONDS)
+            try:
+                for group in self.groups_joined:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                # An access change announced while Redis was away still ends the socket.
+                await self.access_check({})
+                if await self._missed_news():
+                    await asyncio.sleep(IN_FLIGHT_GRACE_SECONDS)
+                    if await self._missed_news():
+                        await self.send_snapshot(after=self.relayed_sequence)
+            except Exception:
+                log.warning(
+                    "could not resync the socket of conversation %s",
+                    self.conversation.pk,
+                    exc_info=True,
+                )
+
+    async def _missed_news(self) -> bool:
+        latest = await database_sync_to_async(_last_sequence)(self.conversation.pk)
+        return latest is not None and latest > self.relayed_sequence
+
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        self.budget = self.budget or MessageBudget()
+        if not self.budget.take():
+            await self.send_error("Too many messages; slow down.")
+            return
         message, problem = _parse(text_data, bytes_data)
         if problem:
             await self.send_error(problem)
@@ -57,7 +117,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "pong", "sequence": self.snapshot_sequence})
         elif message["type"] == "resume":
             after = message.get("after", 0)
-            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            if not _is_sequence(after):
                 await self.send_error("'after' must be a whole number of 0 or more.")
             else:
                 await self.send_snapshot(after=after)
@@ -71,6 +131,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         # Already covered by the snapshot this socket was sent.
         if event.get("sequence", 0) <= self.snapshot_sequence:
             return
+        self.relayed_sequence = max(self.relayed_sequence, event.get("sequence", 0))
         await self.send_json(event)
 
     async def access_check(self, message: dict[str, Any]) -> None:
@@ -85,6 +146,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             self.conversation, user=self.scope["user"], after=after
         )
         self.snapshot_sequence = max(self.snapshot_sequence, snapshot["sequence"])
+        self.relayed_sequence = max(self.relayed_sequence, snapshot["sequence"])
         await self.send_json(snapshot)
 
     async def send_error(self, message: str) -> None:
@@ -101,11 +163,43 @@ def _parse(text_data: str | None, bytes_data: bytes | None) -> tuple[dict | None
         return None, f"Messages are limited to {MAX_MESSAGE_BYTES} bytes."
     try:
         message = json.loads(text_data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, "That message is not valid JSON."
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         return None, "A message must be a JSON object with a string 'type'."
     return message, None
+
+
+class MessageBudget:
+    """A token bucket: MESSAGE_BURST at once, refilled at MESSAGES_PER_SECOND."""
+
+    def __init__(self) -> None:
+        self.tokens = float(MESSAGE_BURST)
+        self.checked_at = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(
+            MESSAGE_BURST, self.tokens + (now - self.checked_at) * MESSAGES_PER_SECOND
+        )
+        self.checked_at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def _is_sequence(value: Any) -> bool:
+    # Sequences are PostgreSQL bigints: a larger number would fail the query, not match.
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
+
+
+def _last_sequence(conversation_id: int) -> int | None:
+    return (
+        Conversation.objects.filter(pk=conversation_id)
+        .values_list("last_sequence", flat=True)
+        .first()
+    )
 
 
 def _after_from_query(scope: dict[str, Any]) -> int:
@@ -113,6 +207,7 @@ def _after_from_query(scope: dict[str, Any]) -> int:
 
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("after", ["0"])
     try:
-        return max(0, int(values[0]))
+        after = int(values[0])
     except ValueError:
         return 0
+    return after if _is_sequence(after) else 0

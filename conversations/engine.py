@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -139,7 +139,7 @@ def _perform(call: UpstreamCall, client: UpstreamClient, output: TurnOutput) -> 
     try:
         with stream:
             for item in stream.progress():
-                _record_progress(item, output)
+                _record_surviving_a_lost_connection(item, output)
                 release_connection()
     finally:
         streams.unregister(output.turn.pk)
@@ -155,6 +155,25 @@ def release_connection() -> None:
     pooled = connection.settings_dict.get("OPTIONS", {}).get("pool")
     if pooled and not connection.in_atomic_block:
         connection.close()
+
+
+def _record_surviving_a_lost_connection(
+    item: PartialImage | FinalImage | Completed, output: TurnOutput
+) -> None:
+    """Record ``item``, once more on a fresh connection if the database dropped this one
+    mid-write (a restart, a failover): the write was rolled back whole, rows, files,
+    sequence number and event, so writing it again records it once."""
+    try:
+        _record_progress(item, output)
+    except DatabaseError:
+        if connection.connection is not None and connection.is_usable():
+            raise
+        log.warning(
+            "turn %s: the database connection dropped mid-write; writing again", output.turn.pk
+        )
+        connection.close()
+        output.reload()
+        _record_progress(item, output)
 
 
 def _record_progress(item: PartialImage | FinalImage | Completed, output: TurnOutput) -> None:

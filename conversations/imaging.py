@@ -124,7 +124,9 @@ def make_thumbnail(data: bytes, *, edge: int = THUMBNAIL_EDGE) -> bytes:
         image.draft("RGB", (edge, edge))
         thumb = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB")
         thumb.thumbnail((edge, edge))
-        return encode(thumb, "webp", quality=80, method=4)
+        # Method 2 encodes in half the time of 4 for files ~6% larger: a worker makes one per
+        # final image while it streams a hundred others.
+        return encode(thumb, "webp", quality=80, method=2)
 
 
 def describe(data: bytes) -> ImageInfo:

@@ -7,7 +7,8 @@ same transaction, so the row lock orders commits and sequence numbers alike.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -55,12 +56,29 @@ def store_image(
     )
     stem = f"{role}-{partial_index if partial_index is not None else position}-{info.sha256[:12]}"
     image.file.save(f"{stem}.{info.format}", ContentFile(data), save=False)
-    if thumbnail if thumbnail is not None else role != Image.Role.PARTIAL:
-        image.thumbnail.save(
-            f"{stem}-thumb.webp", ContentFile(imaging.make_thumbnail(data)), save=False
-        )
-    image.save()
+    try:
+        if thumbnail if thumbnail is not None else role != Image.Role.PARTIAL:
+            image.thumbnail.save(
+                f"{stem}-thumb.webp", ContentFile(imaging.make_thumbnail(data)), save=False
+            )
+        image.save()
+    except BaseException:
+        delete_files([image])
+        raise
     return image
+
+
+@contextmanager
+def keeping_files_on_commit() -> Iterator[list[Image]]:
+    """A transaction whose stored images (append them to the list) are deleted again when
+    it does not commit, so a failed write leaves no file behind."""
+    stored: list[Image] = []
+    try:
+        with transaction.atomic():
+            yield stored
+    except BaseException:
+        delete_files(stored)
+        raise
 
 
 def delete_files(images: Iterable[Image]) -> None:

@@ -15,7 +15,12 @@ from django.utils import timezone
 from conversations.events import publish_on_commit
 from conversations.models import Image, Turn
 from conversations.presenters import present_image, present_spend, turn_event
-from conversations.recording import advance_sequence, discard_attempt_output, store_image
+from conversations.recording import (
+    advance_sequence,
+    discard_attempt_output,
+    keeping_files_on_commit,
+    store_image,
+)
 from moderation.intake import open_blocked_turn_case
 from upstream.errors import StreamClosed, UpstreamError
 from upstream.stream import FinalImage, PartialImage, failure_usage
@@ -48,7 +53,7 @@ class TurnOutput:
     def partial(self, item: PartialImage) -> None:
         data = _decode(item.b64)
         self.streamed = True
-        with transaction.atomic():
+        with keeping_files_on_commit() as stored:
             fields = {} if self.turn.first_partial_at else {"first_partial_at": timezone.now()}
             self._claim_write(**fields)
             image = store_image(
@@ -58,12 +63,13 @@ class TurnOutput:
                 partial_index=item.index,
                 image_call_id=item.item_id or "",
             )
+            stored.append(image)
             self._announce("turn.partial_image", image=present_image(image))
 
     def final(self, item: FinalImage) -> None:
         data = _decode(item.b64)
         self.streamed = True
-        with transaction.atomic():
+        with keeping_files_on_commit() as stored:
             fields = {}
             if item.revised_prompt and not self.turn.revised_prompt:
                 fields["revised_prompt"] = item.revised_prompt
@@ -75,6 +81,7 @@ class TurnOutput:
                 position=len(self.finals),
                 image_call_id=item.item_id or "",
             )
+            stored.append(image)
             self.finals.append(image)
             if "revised_prompt" in fields:
                 self._announce("turn.revised_prompt", revised_prompt=item.revised_prompt)
@@ -167,6 +174,11 @@ class TurnOutput:
             **present_spend(self.turn),
         )
         return True
+
+    def reload(self) -> None:
+        """Forget what a write that was rolled back left in memory: read the turn again."""
+        self.turn.refresh_from_db()
+        self.finals = list(self.turn.images.filter(role=Image.Role.FINAL).order_by("position"))
 
     # --- plumbing -------------------------------------------------------------------------
 

@@ -90,6 +90,9 @@ if DATABASE_URL:
             "max_size": env_int("DATABASE_POOL_SIZE", 20),
             "timeout": 30,
         }
+        # A pooled connection the server dropped (a restart, a failover, an idle timeout)
+        # is noticed and replaced when it is taken from the pool, not by the query after.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -113,14 +116,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Channels, Celery, turn dispatch ------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s channels_redis
-    # blocks in BZPOPMIN, so every websocket idle for 5 s died with "Timeout reading".
-    # Reads must outlast that block.
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialWithJitterBackoff
+
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s
+                        # channels_redis blocks in BZPOPMIN, so every websocket idle for 5 s
+                        # died with "Timeout reading". Reads must outlast that block.
+                        "socket_timeout": 15,
+                        # Pooled connections are otherwise used once without retry: after a
+                        # Redis restart each stale one failed its next command.
+                        "retry": Retry(ExponentialWithJitterBackoff(base=0.1, cap=1.0), 3),
+                    }
+                ],
                 "capacity": 1000,
                 "expiry": 30,
             },
@@ -132,8 +146,13 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     TURN_DISPATCH = env_str("TURN_DISPATCH", "in_process")
 TURN_THREADS = env_int("TURN_THREADS", 32)
+# How often an open websocket renews its group membership and checks that it relayed
+# everything the database holds (docs/websocket.md).
+WEBSOCKET_RESYNC_SECONDS = env_int("WEBSOCKET_RESYNC_SECONDS", 20)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT = "studio.broker:Transport"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

@@ -1,4 +1,6 @@
-"""The conversation websocket: who may join, the snapshot, live events, resume, bad frames."""
+"""The conversation websocket: who may join, the snapshot, live events, resume.
+
+Malformed frames and floods: tests/hardening/test_socket_input.py."""
 
 from __future__ import annotations
 
@@ -100,39 +102,6 @@ async def test_resume_sends_only_what_changed_since(conversation, alice):
     await communicator.disconnect()
 
 
-@pytest.mark.parametrize(
-    ("frame", "fragment"),
-    [
-        ("not json", "not valid JSON"),
-        ("[1, 2]", "JSON object"),
-        ('{"type": 5}', "string 'type'"),
-        ('{"type": "dance"}', "Unknown message type"),
-        ('{"type": "resume", "after": "x"}', "whole number"),
-        ('{"type": "resume", "after": -1}', "whole number"),
-        (json.dumps({"type": "ping", "pad": "x" * 100_000}), "limited"),
-    ],
-)
-async def test_malformed_messages_get_an_error_frame_and_the_socket_stays_usable(
-    conversation, alice, frame, fragment
-):
-    communicator, _ = await connect(conversation.pk, alice)
-    await communicator.receive_json_from()
-    await communicator.send_to(text_data=frame)
-    error = await communicator.receive_json_from()
-    assert error["type"] == "error" and fragment in error["message"]
-    await communicator.send_json_to({"type": "ping"})
-    assert (await communicator.receive_json_from())["type"] == "pong"
-    await communicator.disconnect()
-
-
-async def test_binary_frames_are_refused_with_an_error_frame(conversation, alice):
-    communicator, _ = await connect(conversation.pk, alice)
-    await communicator.receive_json_from()
-    await communicator.send_to(bytes_data=b"\x00\x01")
-    assert (await communicator.receive_json_from())["type"] == "error"
-    await communicator.disconnect()
-
-
 async def test_events_of_two_turns_that_cross_on_the_way_are_both_relayed(conversation, alice):
     from channels.layers import get_channel_layer
 
@@ -151,3 +120,33 @@ async def test_events_of_two_turns_that_cross_on_the_way_are_both_relayed(conver
     assert [e["sequence"] for e in received] == [base + 2, base + 1]
     assert await communicator.receive_nothing(timeout=0.3)  # the snapshot already covered base
     await communicator.disconnect()
+
+
+async def test_a_socket_that_missed_events_catches_up_with_a_snapshot(
+    conversation, alice, settings
+):
+    settings.WEBSOCKET_RESYNC_SECONDS = 0.2
+    communicator, _ = await connect(conversation.pk, alice)
+    snapshot = await communicator.receive_json_from()
+
+    # A turn written while the channel layer lost its news (a Redis restart): no event.
+    turn = await sync_to_async(write_a_turn_without_news)(conversation, alice)
+
+    caught_up = await communicator.receive_json_from(timeout=5)
+    assert caught_up["type"] == "snapshot"
+    assert caught_up["after"] == snapshot["sequence"]
+    assert [t["id"] for t in caught_up["turns"]] == [turn.pk]
+    # Nothing more to send: the next resync finds the socket up to date.
+    assert await communicator.receive_nothing(timeout=2.5)
+    await communicator.disconnect()
+
+
+def write_a_turn_without_news(conversation, author):
+    from conversations.models import Turn
+    from conversations.recording import advance_sequence
+
+    turn = Turn.objects.create(
+        conversation=conversation, author=author, prompt="unannounced", image_model="gpt-image-1"
+    )
+    advance_sequence(turn)
+    return turn

@@ -259,3 +259,33 @@ def test_sweep_restarts_a_turn_whose_worker_died(conversation, alice, studio_set
     turn.refresh_from_db()
     assert turn.status == "completed"
     assert turn.attempts == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_whose_connection_dropped_is_written_once_more(
+    run, conversation, alice, sim, monkeypatch
+):
+    from django.db import OperationalError, connection
+
+    from conversations.turn_output import TurnOutput
+
+    write_partial = TurnOutput.partial
+    attempts = []
+
+    def drop_the_first_connection(output, item):
+        attempts.append(item.index)
+        if len(attempts) == 1:
+            connection.close()
+            raise OperationalError("terminating connection due to administrator command")
+        write_partial(output, item)
+
+    monkeypatch.setattr(TurnOutput, "partial", drop_the_first_connection)
+    turn = run(
+        conversation=conversation, author=alice, prompt="a dog", options={"partial_images": 2}
+    )
+
+    assert attempts == [0, 0, 1]
+    assert turn.status == "completed"
+    partials = turn.images.filter(role=Image.Role.PARTIAL)
+    assert sorted(partials.values_list("partial_index", flat=True)) == [0, 1]
+    assert len(upstream_calls(sim)) == 1

@@ -1,11 +1,11 @@
-"""The JSON endpoints: happy paths, access, and bad input that must leave nothing behind."""
+"""The JSON endpoints: happy paths, access, and refusals that need a stored turn or profile.
+
+Malformed input of every kind is in tests/hardening/ (a corpus run against these views)."""
 
 from __future__ import annotations
 
 import io
 import json
-import os
-import zlib
 
 import pytest
 from PIL import Image as PILImage
@@ -38,11 +38,6 @@ def upload(data: bytes, name="image.png"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="image/png")
-
-
-def media_files(settings) -> list:
-    root = settings.MEDIA_ROOT
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 def test_create_list_rename_and_delete_a_conversation(api):
@@ -118,74 +113,6 @@ def test_anonymous_gets_401_json_and_the_page_redirects_to_login(client, studio_
     assert client.get("/").status_code == 302
 
 
-def bomb_png() -> bytes:
-    """A valid PNG header claiming 30000x30000 pixels over a few KB of zeros."""
-    buffer = io.BytesIO()
-    PILImage.new("L", (1, 1)).save(buffer, "PNG")
-    raw = bytearray(buffer.getvalue())
-    # IHDR width/height live at bytes 16..24; the CRC is then wrong, which Pillow tolerates
-    # only up to the size check, which is all this needs.
-    raw[16:24] = (30000).to_bytes(4, "big") + (30000).to_bytes(4, "big")
-    crc = zlib.crc32(bytes(raw[12:29])).to_bytes(4, "big")
-    raw[29:33] = crc
-    return bytes(raw)
-
-
-BAD_UPLOADS = {
-    "not an image": (b"hello, I am text", "not an image"),
-    "svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>', "SVG"),
-    "truncated png": (png_bytes((300, 300), mode="RGB")[:120], "damaged"),
-    "gif": (png_bytes(fmt="GIF", mode="RGB"), "GIF"),
-    "decompression bomb": (bomb_png(), "too many pixels"),
-    "empty": (b"", "empty"),
-}
-
-
-@pytest.mark.parametrize("name", BAD_UPLOADS)
-def test_a_bad_reference_image_is_refused_and_nothing_is_kept(api, conversation, name):
-    data, fragment = BAD_UPLOADS[name]
-    response = post_turn(api, conversation, api_mode="edit", files={"references": upload(data)})
-    assert response.status_code == 400
-    error = response.json()["error"]
-    assert fragment.lower() in error["message"].lower()
-    assert error["field"] == "references"
-    assert not Turn.objects.exists() and not Image.objects.exists()
-    assert media_files(api_settings(api)) == []
-
-
-def api_settings(api):
-    from django.conf import settings
-
-    return settings
-
-
-def test_an_oversized_file_is_refused_with_413(api, conversation, studio_settings):
-    studio_settings.UPLOAD_MAX_BYTES = 1000
-    noise = PILImage.frombytes("RGB", (64, 64), os.urandom(64 * 64 * 3))
-    buffer = io.BytesIO()
-    noise.save(buffer, "PNG")
-    response = post_turn(api, conversation, files={"references": upload(buffer.getvalue())})
-    assert response.status_code == 413
-    assert "limit" in response.json()["error"]["message"]
-    assert not Turn.objects.exists()
-
-
-def test_a_mask_of_the_wrong_size_is_refused(api, conversation):
-    response = post_turn(
-        api,
-        conversation,
-        api_mode="edit",
-        files={
-            "references": upload(png_bytes((64, 64))),
-            "mask": upload(png_bytes((32, 32)), "mask.png"),
-        },
-    )
-    assert response.status_code == 400
-    assert "32x32" in response.json()["error"]["message"]
-    assert response.json()["error"]["field"] == "mask"
-    assert not Turn.objects.exists() and not Image.objects.exists()
-
-
 def test_a_black_and_white_mask_is_converted_to_alpha(api, conversation):
     response = post_turn(
         api,
@@ -202,34 +129,6 @@ def test_a_black_and_white_mask_is_converted_to_alpha(api, conversation):
         converted = PILImage.open(io.BytesIO(handle.read()))
         assert converted.mode == "RGBA"
         assert converted.getpixel((0, 0))[3] == 0  # black: the area to edit
-
-
-@pytest.mark.parametrize(
-    ("fields", "fragment", "field"),
-    [
-        ({"options": {"sharpness": 3}}, "sharpness", None),
-        ({"options": {"size": "1000x1000"}}, "1000x1000", "size"),
-        ({"options": {"model": "gpt-image-2", "size": "4000x1000"}}, "4000x1000", "size"),
-        ({"options": {"background": "transparent", "output_format": "jpeg"}}, "transparent", None),
-        ({"options": {"output_format": "png", "output_compression": 50}}, "compression", None),
-        ({"options": {"model": "dall-e-3", "n": 2}, "api_mode": "generate"}, "dall-e-3", "n"),
-        ({"options": {"n": 2}}, "one image per turn", "n"),
-        ({"prompt": "x" * 32_001}, "32,000", "prompt"),
-        ({"prompt": "a fox\x00"}, "NUL", "prompt"),
-        ({"prompt": "   "}, "prompt", "prompt"),
-        ({"api_mode": "telepathy"}, "telepathy", "api_mode"),
-        ({"options": "{not json"}, "not valid JSON", "options"),
-        ({"parent_id": "abc"}, "turn id", "parent_id"),
-    ],
-)
-def test_invalid_turn_input_gets_a_clear_400(api, conversation, fields, fragment, field):
-    response = post_turn(api, conversation, **fields)
-    assert response.status_code == 400, response.content
-    error = response.json()["error"]
-    assert fragment.lower() in error["message"].lower()
-    if field:
-        assert error["field"] == field
-    assert not Turn.objects.exists()
 
 
 def test_a_parent_that_does_not_exist_is_not_found(api, conversation):
@@ -254,13 +153,6 @@ def test_a_parent_from_another_conversation_is_refused(
     assert response.status_code == 400
     assert "another conversation" in response.json()["error"]["message"]
     assert not conversation.turns.exists()
-
-
-def test_json_endpoints_refuse_malformed_bodies(api, conversation):
-    for body in ["{", "[1, 2]", '"text"']:
-        response = api.post("/api/conversations/", body, content_type="application/json")
-        assert response.status_code == 400
-        assert response.json()["error"]["message"]
 
 
 def test_capabilities_describe_each_model(api):

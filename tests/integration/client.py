@@ -30,9 +30,7 @@ class Socket:
 
     async def receive(self, timeout: float = 15.0) -> dict[str, Any]:
         """The next frame, applied to the view."""
-        message = json.loads(await asyncio.wait_for(self.connection.recv(), timeout))
-        self.view.apply(message)
-        return message
+        return self.view.apply_raw(await asyncio.wait_for(self.connection.recv(), timeout))
 
     async def receive_until(
         self, done: Callable[[dict], bool], timeout: float = 30.0
@@ -98,12 +96,23 @@ async def open_socket(
         yield Socket(connection, view)
 
 
+def reopen_socket(stack: Stack, browser: Browser, conversation_id: int, view: ConversationView):
+    """Connect again as a page does after a drop: from the last sequence ``view`` holds."""
+    return open_socket(stack, browser, conversation_id, after=view.sequence, view=view)
+
+
 class ConversationView:
     """Turns as a browser holds them: snapshots replace a turn, events update it."""
 
     def __init__(self) -> None:
         self.turns: dict[int, dict[str, Any]] = {}
         self.sequence = 0
+
+    def apply_raw(self, frame: str | bytes) -> dict[str, Any]:
+        """Apply a frame as it came off the socket; returns it decoded."""
+        message = json.loads(frame)
+        self.apply(message)
+        return message
 
     def apply(self, message: dict[str, Any]) -> None:
         kind = message["type"]

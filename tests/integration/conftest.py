@@ -6,13 +6,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.stack import ARTIFACTS, DEFAULT_LATENCY, Browser, Stack, require_services
+from tests.integration.stack import Browser, Stack, require_services
+
+# Figures a test measured (user properties named "report: ..."), shown after the run.
+REPORT_PREFIX = "report: "
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
     require_services()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     running = Stack()
     try:
         running.start()
@@ -29,9 +31,9 @@ def _healthy_stack(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     stack: Stack = request.getfixturevalue("stack")
     stack.assert_running()
-    stack.simulator_latency(*DEFAULT_LATENCY)
+    stack.simulator_latency(*stack.latency)
     yield
-    stack.simulator_latency(*DEFAULT_LATENCY)
+    stack.simulator_latency(*stack.latency)
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +54,25 @@ def bob(stack: Stack) -> Iterator[Browser]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     """A failing test shows the tail of every process's log beside its traceback."""
     report = yield
-    stack = item.funcargs.get("stack") if hasattr(item, "funcargs") else None
-    if report.failed and isinstance(stack, Stack):
-        for name, tail in stack.logs().items():
-            report.sections.append((f"{name} log ({ARTIFACTS / (name + '.log')})", tail))
+    funcargs = getattr(item, "funcargs", {})
+    stacks = [value for value in funcargs.values() if isinstance(value, Stack)]
+    if report.failed:
+        for stack in stacks:
+            for name, tail in stack.logs().items():
+                path = stack.artifacts / f"{name}.log"
+                report.sections.append((f"{stack.name} {name} log ({path})", tail))
     return report
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    figures = [
+        (report.nodeid, name.removeprefix(REPORT_PREFIX), value)
+        for report in terminalreporter.getreports("passed")
+        if report.when == "call"
+        for name, value in report.user_properties
+        if name.startswith(REPORT_PREFIX)
+    ]
+    if figures:
+        terminalreporter.section("measured by the integration tests")
+        for nodeid, name, value in figures:
+            terminalreporter.write_line(f"{name}: {value}  ({nodeid})")

@@ -1,8 +1,9 @@
-"""The whole stack as real processes: what the integration fixtures start and talk to.
+"""The whole stack as real processes: what the integration fixtures and `make bench` start.
 
-A dedicated PostgreSQL database and Redis db number, the simulated provider, Daphne and a
-Celery worker, all started with one environment and logging to test-artifacts/integration/.
-Tests talk to them only as a browser would: HTTP and websockets.
+A dedicated PostgreSQL database and Redis db number (or a private redis-server), the
+simulated provider, Daphne and a Celery worker, all started with one environment and
+logging to test-artifacts/<name>/. Tests talk to them only as a browser would: HTTP and
+websockets.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ import redis
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "integration"
+ARTIFACTS_ROOT = ROOT / "test-artifacts"
 BIN = Path(sys.executable).parent
+REDIS_SERVER_BIN = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 POSTGRES_URL = os.environ.get("INTEGRATION_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 REDIS_SERVER = os.environ.get("INTEGRATION_REDIS_URL", "redis://127.0.0.1:6379")
@@ -40,17 +42,31 @@ VISIBILITY_TIMEOUT = 10
 # Well above the 5 s heartbeat interval, so a live turn never looks abandoned; short, so a
 # dead worker's turn can be claimed again soon after its task is redelivered.
 LEASE_SECONDS = 8
+# A socket that Redis forgot (a restart) hears again within this, not within 20 s.
+RESYNC_SECONDS = 3
 # Every turn streams over about this long unless a test slows the simulator down.
 DEFAULT_LATENCY = (1.0, 2.0)
+# Enough threads for every turn of the load test to stream at once, as `make worker` runs.
+WORKER_CONCURRENCY = 200
+# What the browser sends is tiny; Daphne refuses bigger frames before they reach the app.
+WEBSOCKET_MAX_MESSAGE_BYTES = 65536
 PASSWORD = "correct-horse-battery-staple-42"
+# The processes hold a real-looking key (the simulator accepts any), so tests can prove it
+# never reaches a page, an event or a log line.
+API_KEY = "sk-proj-StudioCanary7Q2vX9mK4pL8wR3tY6uB1nE5"
 
 
 # --- reachability ---------------------------------------------------------------------------
 
 
-def require_services() -> None:
-    """Fail under CI (the services are part of the job), skip elsewhere, with the reason."""
+def require_services(*, redis_server: bool = False) -> None:
+    """Fail under CI (the services are part of the job), skip elsewhere, with the reason.
+
+    ``redis_server``: the redis-server program is needed too, for a private Redis.
+    """
     problems = []
+    if redis_server and not shutil.which(REDIS_SERVER_BIN):
+        problems.append(f"{REDIS_SERVER_BIN} is not installed")
     try:
         psycopg.connect(f"{POSTGRES_URL}/postgres", connect_timeout=3).close()
     except psycopg.Error as exc:
@@ -98,13 +114,18 @@ def wait_until(
 class Process:
     """One subprocess in its own process group, so it and its children stop together."""
 
-    def __init__(self, name: str, argv: list[str], env: dict[str, str]):
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], log_dir: Path):
         self.name, self.argv, self.env = name, argv, env
-        self.log_path = ARTIFACTS / f"{name}.log"
+        self.log_path = log_dir / f"{name}.log"
         self.popen: subprocess.Popen | None = None
         self.killed = False
 
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
     def start(self) -> Process:
+        self.killed = False
         with open(self.log_path, "ab") as log:
             log.write(f"\n--- {' '.join(self.argv)}\n".encode())
             self.popen = subprocess.Popen(
@@ -148,18 +169,72 @@ class Process:
     def log_tail(self, lines: int = 80) -> str:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
+    def rss_bytes(self) -> int:
+        """Resident memory of the process itself (VmRSS), read from /proc."""
+        status = Path(f"/proc/{self.pid}/status").read_text()
+        line = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+        return int(line.split()[1]) * 1024
+
+
+class RedisServer:
+    """A private redis-server on a free port: one a test may kill and start again without
+    touching the machine's shared Redis."""
+
+    def __init__(self, log_dir: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        argv = [REDIS_SERVER_BIN, "--port", str(self.port), "--bind", "127.0.0.1"]
+        argv += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
+        self.process = Process("redis", argv, dict(os.environ), log_dir)
+
+    def start(self) -> None:
+        self.process.start()
+        wait_until(self.ping, what="redis-server to answer PING", watch=[self.process])
+
+    def ping(self) -> bool:
+        try:
+            with contextlib.closing(redis.Redis.from_url(self.url, socket_timeout=1)) as client:
+                return bool(client.ping())
+        except redis.RedisError:
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: every key, queued task and connection is gone, as in a crash."""
+        self.process.kill()
+
+    def stop(self) -> None:
+        self.process.stop()
+
 
 class Stack:
-    """PostgreSQL + Redis + simulator + Daphne + a Celery worker, with their one environment."""
+    """PostgreSQL + Redis + simulator + Daphne + a Celery worker, with their one environment.
 
-    def __init__(self) -> None:
+    ``name`` picks the artifacts folder; ``own_redis`` starts a private redis-server instead
+    of using a db number on the shared one, so that Redis can be killed and restarted;
+    ``env`` overrides the processes' environment.
+    """
+
+    def __init__(
+        self,
+        name: str = "integration",
+        *,
+        db_name: str = DB_NAME,
+        own_redis: bool = False,
+        worker_concurrency: int = WORKER_CONCURRENCY,
+        latency: tuple[float, float] = DEFAULT_LATENCY,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.name, self.db_name, self.latency = name, db_name, latency
+        self.worker_concurrency = worker_concurrency
+        self.artifacts = ARTIFACTS_ROOT / name
         self.web_port, self.simulator_port = free_port(), free_port()
         self.base_url = f"http://127.0.0.1:{self.web_port}"
         self.simulator_url = f"http://127.0.0.1:{self.simulator_port}"
-        self.var_dir = ARTIFACTS / "var"
+        self.var_dir = self.artifacts / "var"
         self.media_dir = self.var_dir / "media"
-        self.redis_url = f"{REDIS_SERVER}/{REDIS_DB}"
-        self.env = self._environment()
+        self.redis = RedisServer(self.artifacts) if own_redis else None
+        self.redis_url = f"{self.redis.url}/0" if self.redis else f"{REDIS_SERVER}/{REDIS_DB}"
+        self.env = {**self._environment(), **(env or {})}
         self.processes: dict[str, Process] = {}
         self.worker: Process | None = None
         self.workers_started = 0
@@ -177,13 +252,19 @@ class Stack:
             DEBUG="1",
             SECURE_SSL_REDIRECT="0",
             ALLOWED_HOSTS="127.0.0.1,localhost",
-            DATABASE_URL=f"{POSTGRES_URL.replace('postgresql://', 'postgres://')}/{DB_NAME}",
+            DATABASE_URL=f"{POSTGRES_URL.replace('postgresql://', 'postgres://')}/{self.db_name}",
             REDIS_URL=self.redis_url,
-            SIMULATOR_URL=f"{self.simulator_url}/v1",
+            OPENAI_API_KEY=API_KEY,
+            OPENAI_BASE_URL=f"{self.simulator_url}/v1",
             STUDIO_VAR_DIR=str(self.var_dir),
             CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
             TURN_LEASE_SECONDS=str(LEASE_SECONDS),
+            WEBSOCKET_RESYNC_SECONDS=str(RESYNC_SECONDS),
             PYTHONUNBUFFERED="1",
+            # Load runs and benchmarks hold a hundred turns per person at once; the limits
+            # themselves are tested in tests/usage.
+            STUDIO_MAX_RUNNING_TURNS_PER_USER="0",
+            STUDIO_MAX_RUNNING_TURNS_PER_TEAM="0",
         )
         return env
 
@@ -199,18 +280,22 @@ class Stack:
     def stop(self) -> None:
         for process in reversed(list(self.processes.values())):
             process.stop()
+        if self.redis:
+            self.redis.stop()
 
     def _fresh_state(self) -> None:
-        shutil.rmtree(ARTIFACTS, ignore_errors=True)
+        shutil.rmtree(self.artifacts, ignore_errors=True)
         self.media_dir.mkdir(parents=True)
+        if self.redis:
+            self.redis.start()
         with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as admin:
-            name = sql.Identifier(DB_NAME)
+            name = sql.Identifier(self.db_name)
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
             admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
         redis.Redis.from_url(self.redis_url).flushdb()
 
     def _migrate(self) -> None:
-        log = ARTIFACTS / "migrate.log"
+        log = self.artifacts / "migrate.log"
         result = subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput"],
             cwd=ROOT,
@@ -223,7 +308,7 @@ class Stack:
         assert result.returncode == 0, f"migrate failed:\n{result.stdout}{result.stderr}"
 
     def start_simulator(self) -> None:
-        low, high = DEFAULT_LATENCY
+        low, high = self.latency
         process = self._spawn(
             "simulator",
             [
@@ -251,6 +336,10 @@ class Stack:
                 "127.0.0.1",
                 "-p",
                 str(self.web_port),
+                "--websocket-max-message-size",
+                str(WEBSOCKET_MAX_MESSAGE_BYTES),
+                "--websocket-max-frame-size",
+                str(WEBSOCKET_MAX_MESSAGE_BYTES),
                 "studio.asgi:application",
             ],
         )
@@ -279,7 +368,7 @@ class Stack:
                 "--pool",
                 "threads",
                 "--concurrency",
-                "50",
+                str(self.worker_concurrency),
                 "--prefetch-multiplier",
                 "1",
                 "-l",
@@ -299,17 +388,40 @@ class Stack:
     def kill_worker(self) -> None:
         self.worker.kill()
 
+    def restart_worker(self) -> Process:
+        """A fresh worker process, after the current one shut down cleanly."""
+        self.worker.stop()
+        return self.start_worker()
+
     def _spawn(self, name: str, argv: list[str]) -> Process:
-        process = Process(name, argv, self.env).start()
+        process = Process(name, argv, self.env, self.artifacts).start()
         self.processes[name] = process
         return process
 
     def logs(self) -> dict[str, str]:
         return {name: process.log_tail() for name, process in self.processes.items()}
 
+    def log_texts(self) -> dict[str, str]:
+        """Every process's whole log, the private Redis's included."""
+        processes = [*self.processes.values(), *([self.redis.process] if self.redis else [])]
+        return {process.name: process.log_text() for process in processes}
+
     def assert_running(self) -> None:
         for process in self.processes.values():
             process.assert_alive()
+
+    # --- faults outside the app ---------------------------------------------------------
+
+    def terminate_database_connections(self) -> int:
+        """Drop every connection the stack's processes hold to its database, as a PostgreSQL
+        restart or a network blip does; returns how many were dropped."""
+        with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as admin:
+            rows = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (self.db_name,),
+            ).fetchall()
+        return len(rows)
 
     # --- the simulator's control API ----------------------------------------------------
 
@@ -319,8 +431,31 @@ class Stack:
         )
         response.raise_for_status()
 
+    def simulator_fault(self, fault: str, times: int = 1, path: str = "/v1/responses") -> None:
+        """Make the next ``times`` upstream calls to ``path`` fail with ``fault``."""
+        response = httpx.post(
+            f"{self.simulator_url}/_simulator/faults",
+            json={"fault": fault, "times": times, "path": path},
+        )
+        response.raise_for_status()
+
     def simulator_requests(self) -> list[dict]:
         return httpx.get(f"{self.simulator_url}/_simulator/requests").json()["requests"]
+
+    def upstream_calls(self, prompt: str) -> list[dict]:
+        """The requests the app sent the provider for turns with this prompt."""
+        return [
+            r
+            for r in self.simulator_requests()
+            if r["path"] == "/v1/responses" and prompt in str(r["json"])
+        ]
+
+    def simulator_emissions(self) -> list[dict]:
+        return httpx.get(f"{self.simulator_url}/_simulator/emissions").json()["emissions"]
+
+    def clear_simulator_records(self) -> None:
+        httpx.delete(f"{self.simulator_url}/_simulator/requests").raise_for_status()
+        httpx.delete(f"{self.simulator_url}/_simulator/emissions").raise_for_status()
 
     # --- people -------------------------------------------------------------------------
 

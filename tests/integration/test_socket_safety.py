@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests.hardening.corpus import OVERSIZED_FRAME, SOCKET_FRAMES
 from tests.integration.client import open_socket
-from tests.integration.stack import Browser, Stack
+from tests.integration.stack import WEBSOCKET_MAX_MESSAGE_BYTES, Browser, Stack
 
 pytestmark = pytest.mark.integration
-
-MALFORMED = {
-    "not-json": "this is not json",
-    "json-list": "[1, 2]",
-    "type-not-a-string": json.dumps({"type": 7}),
-    "unknown-type": json.dumps({"type": "dance"}),
-    "resume-after-text": json.dumps({"type": "resume", "after": "yesterday"}),
-    "resume-after-negative": json.dumps({"type": "resume", "after": -1}),
-    # A valid ping, but 1 MB of it: refused for its size, not answered.
-    "huge-frame": json.dumps({"type": "ping", "padding": "x" * 1_000_000}),
-    "binary-frame": b"\x00\x01\x02\xff",
-}
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +19,7 @@ def conversation_id(alice: Browser) -> int:
     return alice.create_conversation("Private sketches")
 
 
-@pytest.mark.parametrize("frame", MALFORMED.values(), ids=MALFORMED.keys())
+@pytest.mark.parametrize("frame", SOCKET_FRAMES.values(), ids=SOCKET_FRAMES.keys())
 def test_a_malformed_frame_gets_an_error_and_the_socket_stays_usable(
     stack: Stack, alice: Browser, conversation_id: int, frame: str | bytes
 ):
@@ -47,6 +35,27 @@ def test_a_malformed_frame_gets_an_error_and_the_socket_stays_usable(
     assert answer["type"] == "error"
     assert answer["message"]
     assert pong["type"] == "pong"
+
+
+def test_a_frame_past_daphnes_limit_closes_the_socket_and_the_server_carries_on(
+    stack: Stack, alice: Browser, conversation_id: int
+):
+    assert len(OVERSIZED_FRAME) > WEBSOCKET_MAX_MESSAGE_BYTES
+
+    async def scenario():
+        async with open_socket(stack, alice, conversation_id) as socket:
+            await socket.receive()
+            await socket.send(OVERSIZED_FRAME)
+            try:
+                await socket.receive(timeout=5)
+            except ConnectionClosed:
+                return True
+        return False
+
+    # Autobahn drops the connection on a message past the limit, before the app reads it.
+    assert asyncio.run(scenario()), "the oversized frame did not close the connection"
+    stack.assert_running()
+    assert handshake_status(stack, alice, conversation_id) is None
 
 
 def test_an_anonymous_socket_is_refused(stack: Stack, conversation_id: int):

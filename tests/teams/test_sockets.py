@@ -79,3 +79,15 @@ async def test_deleting_the_team_disconnects_its_members(shared_live, team, peop
     await viewer.receive_json_from()
     await sync_to_async(delete_team)(team=team)
     await expect_closed(viewer)
+
+
+async def test_a_lost_access_check_is_caught_by_the_next_resync(
+    shared_live, team, people, settings
+):
+    # As if the access.check message was lost (Redis restarting): the membership goes
+    # without a word to the sockets, and the periodic resync notices.
+    settings.WEBSOCKET_RESYNC_SECONDS = 0.2
+    viewer, _ = await connect(shared_live.pk, people["viewer"])
+    await viewer.receive_json_from()
+    await sync_to_async(team.memberships.filter(user=people["viewer"]).delete)()
+    await expect_closed(viewer)

@@ -1,4 +1,5 @@
-"""/_simulator/* : health, settings, queued faults, recorded requests, served image URLs."""
+"""/_simulator/* : health, settings, queued faults, recorded requests, partial image
+emission times, served image URLs."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ def routes(state: SimulatorState) -> list[Route]:
             return JSONResponse({"cleared": True})
         return JSONResponse({"requests": state.recorder.all()})
 
+    async def emissions(request: Request) -> Response:
+        if request.method == "DELETE":
+            state.emissions.clear()
+            return JSONResponse({"cleared": True})
+        return JSONResponse({"emissions": state.emissions.all()})
+
     async def image(request: Request) -> Response:
         blob = state.store.blobs.get(request.path_params["name"])
         if blob is None:
@@ -60,6 +67,7 @@ def routes(state: SimulatorState) -> list[Route]:
         Route("/_simulator/config", config, methods=["GET", "POST"]),
         Route("/_simulator/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/_simulator/requests", recorded, methods=["GET", "DELETE"]),
+        Route("/_simulator/emissions", emissions, methods=["GET", "DELETE"]),
         Route("/_simulator/images/{name}", image, methods=["GET"]),
     ]
 

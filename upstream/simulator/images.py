@@ -334,9 +334,14 @@ async def stream(job: ImagesJob, ctx: RequestContext) -> AsyncIterator[bytes]:
         for index, b64 in enumerate(partials):
             async for chunk in paced(step, comment):
                 yield chunk
-            yield seq.event(
+            event = seq.event(
                 f"{prefix}.partial_image", b64_json=b64, partial_image_index=index, **echo
             )
+            # Images streams carry no ids: the request id stands in for the response's.
+            ctx.state.emissions.partial_image(
+                response_id=ctx.request_id, item_id="", partial_index=index
+            )
+            yield event
             if ctx.fault == "cut":
                 raise CutConnection
         async for chunk in paced(step, comment):

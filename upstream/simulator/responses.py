@@ -525,13 +525,17 @@ async def _image_events(
     for number, b64 in enumerate(partials):
         async for chunk in paced(step, keepalive):
             yield chunk
-        yield seq.event(
+        event = seq.event(
             "response.image_generation_call.partial_image",
             **ids,
             partial_image_index=number,
             partial_image_b64=b64,
             **extra,
         )
+        ctx.state.emissions.partial_image(
+            response_id=plan.id, item_id=item_id, partial_index=number
+        )
+        yield event
         if ctx.fault == "cut":
             # Half-way: some events and a partial went out; now drop the connection.
             raise CutConnection

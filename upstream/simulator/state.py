@@ -6,6 +6,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 
+from upstream.simulator.emissions import Emissions
 from upstream.simulator.faults import FaultQueue
 from upstream.simulator.recording import Recorder
 from upstream.simulator.store import Store
@@ -26,6 +27,7 @@ class SimulatorState:
     settings: Settings = field(default_factory=Settings)
     faults: FaultQueue = field(default_factory=FaultQueue)
     recorder: Recorder = field(default_factory=Recorder)
+    emissions: Emissions = field(default_factory=Emissions)
     store: Store = field(default_factory=Store)
     # Settings are changed from test threads while the server reads them.
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -43,3 +45,4 @@ class SimulatorState:
         """Back to a clean server: no faults, no recordings, default settings kept."""
         self.faults.clear()
         self.recorder.clear()
+        self.emissions.clear()

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import time
+
 import httpx
 from PIL import Image
 
-from tests.upstream.simulator.helpers import data_uri, png_bytes
+from tests.upstream.simulator.helpers import data_uri, png_bytes, post_stream
 
 
 def test_json_images_are_summarised_and_authorization_is_not_kept(sim, client):
@@ -56,3 +58,23 @@ def test_requests_can_be_listed_and_cleared_over_http(sim, client):
     assert listed[-1]["path"] == "/v1/files"
     httpx.delete(f"{sim.base}/_simulator/requests")
     assert httpx.get(f"{sim.base}/_simulator/requests").json()["requests"] == []
+
+
+def test_each_partial_image_records_when_it_was_emitted(sim, client):
+    before = time.time()
+    body = {
+        "model": "gpt-4.1",
+        "input": "a lighthouse",
+        "stream": True,
+        "tools": [{"type": "image_generation", "partial_images": 2}],
+    }
+    events = post_stream(client, "/responses", json=body)
+    partials = [data for name, data in events if name.endswith("partial_image")]
+    emitted = httpx.get(f"{sim.base}/_simulator/emissions").json()["emissions"]
+    assert [(e["item_id"], e["partial_index"]) for e in emitted] == [
+        (p["item_id"], p["partial_image_index"]) for p in partials
+    ]
+    assert {e["response_id"] for e in emitted} == {events[0][1]["response"]["id"]}
+    assert all(before <= e["time"] <= time.time() for e in emitted)
+    httpx.delete(f"{sim.base}/_simulator/emissions")
+    assert httpx.get(f"{sim.base}/_simulator/emissions").json()["emissions"] == []
