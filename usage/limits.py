@@ -55,10 +55,14 @@ def check_turn_allowed(
 
 def _lock(author, team: Team | None) -> None:
     # Always the user before the team, so two turns never wait on each other's locks.
-    users = get_user_model().objects.select_for_update().filter(pk=author.pk)
+    # FOR NO KEY UPDATE: turns of one person (or team) queue behind each other here, but
+    # rows that merely point at the user or team (a worker writing a moderation case while
+    # it holds the conversation's row) are not blocked, which would deadlock.
+    users = get_user_model().objects.select_for_update(no_key=True).filter(pk=author.pk)
     list(users.values_list("pk", flat=True))
     if team is not None:
-        list(Team.objects.select_for_update().filter(pk=team.pk).values_list("pk", flat=True))
+        teams = Team.objects.select_for_update(no_key=True).filter(pk=team.pk)
+        list(teams.values_list("pk", flat=True))
 
 
 def _check_running(turns: QuerySet[Turn], limit: int, holder: str) -> None:

@@ -186,3 +186,39 @@ def test_simultaneous_requests_cannot_both_pass_a_limit(conversation, alice, set
 
     assert Turn.objects.count() == 1
     assert refusals == [429, 429, 429]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_limit_lock_does_not_block_rows_pointing_at_the_person(alice, studio_settings):
+    """A turn being admitted must not block a worker writing a row that refers to its author
+    (a moderation case, say) while it holds the conversation: that was a deadlock."""
+    from django.db import connections, transaction
+
+    from conversations.models import Conversation
+    from usage.limits import _lock
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite locks the whole database")
+    admitted = threading.Event()
+    release = threading.Event()
+
+    def admit_a_turn() -> None:
+        try:
+            with transaction.atomic():
+                _lock(alice, None)
+                admitted.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=admit_a_turn)
+    holder.start()
+    try:
+        assert admitted.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            Conversation.objects.create(owner=alice, title="written while a turn is admitted")
+    finally:
+        release.set()
+        holder.join()
