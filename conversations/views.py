@@ -131,7 +131,10 @@ def retry_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
 
 @api_view(["GET"])
 def capabilities(request: HttpRequest) -> JsonResponse:
-    profile = get_profile(request.GET.get("profile") or settings.STUDIO_PROVIDER_PROFILE)
+    try:
+        profile = get_profile(request.GET.get("profile") or settings.STUDIO_PROVIDER_PROFILE)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field="profile") from None
     return JsonResponse(
         {
             "profile": profile.name,

@@ -16,7 +16,7 @@ from conversations.models import Image
 from conversations.selectors import visible_conversations
 from galleries.models import Gallery, GalleryItem, PublicLink
 from galleries.pagination import Page, paginate
-from teams.access import is_id, memberships_of, team_ids_of
+from teams.access import is_id, is_token, memberships_of, team_ids_of
 from teams.models import Membership
 
 SEARCH_MAX = 200
@@ -132,7 +132,7 @@ def get_item(items: QuerySet[GalleryItem], item_id: Any) -> GalleryItem | None:
 
 def get_open_link(token: Any) -> PublicLink | None:
     """The link behind ``token`` while it is neither revoked nor expired."""
-    if not isinstance(token, str) or not 0 < len(token) <= 64:
+    if not is_token(token):
         return None
     return (
         PublicLink.objects.filter(token=token, revoked_at__isnull=True)

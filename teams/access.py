@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,6 +28,15 @@ def get_membership(user, team_id: Any) -> Membership | None:
     if not is_id(team_id):
         return None
     return memberships_of(user).select_related("team").filter(team_id=team_id).first()
+
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_token(value: Any) -> bool:
+    """Shaped like the tokens Studio makes (secrets.token_urlsafe); anything else, a NUL
+    byte say, is simply not found rather than handed to the database."""
+    return isinstance(value, str) and TOKEN.fullmatch(value) is not None
 
 
 def is_id(value: Any) -> bool:

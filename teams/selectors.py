@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from conversations.models import Conversation
-from teams.access import is_id
+from teams.access import is_id, is_token
 from teams.models import Invitation, Team
 
 SHARED_CONVERSATIONS_SHOWN = 100
@@ -37,6 +37,8 @@ def invitation_for_invitee(user, invitation_id: Any) -> Invitation | None:
 
 
 def open_link(token: str) -> Invitation | None:
+    if not is_token(token):
+        return None
     return (
         _open(Invitation.objects.filter(token=token, invited_user=None))
         .select_related("team")
