@@ -55,6 +55,20 @@ def studio_settings(media, sim):
 
 
 @pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Start a turn and run it to the end (turns dispatch inline on commit in these tests)."""
+    from conversations.services import start_turn
+
+    def start(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            turn = start_turn(**kwargs)
+        turn.refresh_from_db()
+        return turn
+
+    return start
+
+
+@pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user("alice", password="correct-horse-9")
 

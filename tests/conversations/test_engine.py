@@ -9,23 +9,10 @@ from PIL import Image as PILImage
 
 from conversations import engine
 from conversations.models import Image, Turn
-from conversations.services import Upload, start_turn
+from conversations.services import Upload
 from tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Start a turn and run it to the end (turns dispatch inline on commit in these tests)."""
-
-    def start(**kwargs) -> Turn:
-        with django_capture_on_commit_callbacks(execute=True):
-            turn = start_turn(**kwargs)
-        turn.refresh_from_db()
-        return turn
-
-    return start
 
 
 def upstream_calls(sim, path="/v1/responses"):

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 
 from conversations.models import Image, Turn
-from conversations.services import start_turn
 
 
 @pytest.fixture
@@ -14,19 +13,6 @@ def staff(django_user_model):
     return django_user_model.objects.create_user(
         "reviewer", password="correct-horse-9", is_staff=True
     )
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks):
-    """Start a turn and run it to the end (turns dispatch inline on commit in these tests)."""
-
-    def start(**kwargs) -> Turn:
-        with django_capture_on_commit_callbacks(execute=True):
-            turn = start_turn(**kwargs)
-        turn.refresh_from_db()
-        return turn
-
-    return start
 
 
 @pytest.fixture

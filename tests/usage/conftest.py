@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.models import Turn
-from conversations.services import start_turn
-
 # Round numbers, so the expected costs are easy to check by hand (USD per million tokens).
 PRICES = {
     "gpt-image-1": {"text_input": 5, "image_input": 10, "image_output": 40},
@@ -22,13 +19,6 @@ def prices(settings):
 
 
 @pytest.fixture
-def run(django_capture_on_commit_callbacks, prices):
-    """Start a turn and run it to the end (turns dispatch inline on commit in these tests)."""
-
-    def start(**kwargs) -> Turn:
-        with django_capture_on_commit_callbacks(execute=True):
-            turn = start_turn(**kwargs)
-        turn.refresh_from_db()
-        return turn
-
-    return start
+def run(run, prices):
+    """The shared ``run``, with this package's prices in force."""
+    return run
