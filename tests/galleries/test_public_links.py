@@ -80,7 +80,7 @@ def test_the_link_shows_only_its_own_gallery(client, public_link, item, team, pe
     assert [i["id"] for i in listed] == [item.pk]
 
 
-@pytest.mark.parametrize("token", ["nope", "x" * 65, "%00", "a" * 32])
+@pytest.mark.parametrize("token", ["nope", "x" * 65, "a" * 32, "a.b"])
 def test_unknown_tokens_are_not_found(client, public_link, item, token):
     assert client.get(f"/g/{token}/").status_code == 404
     assert client.get(f"/g/{token}/items/").status_code == 404

@@ -17,10 +17,17 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.integration.checks import assert_settled
-from tests.integration.client import ConversationView, Socket, open_socket, reopen_socket
+from tests.integration.client import (
+    ConversationView,
+    Socket,
+    database_view,
+    open_socket,
+    reopen_socket,
+)
 from tests.integration.stack import (
     DB_NAME,
     LEASE_SECONDS,
+    RESYNC_SECONDS,
     VISIBILITY_TIMEOUT,
     Browser,
     Stack,
@@ -261,6 +268,9 @@ def test_a_redis_restart_mid_stream_loses_nothing(redis_stack: Stack):
             stack.simulator_latency(*stack.latency)
             after = carol.start_turn(conversation_id, "a tide pool after the restart")
             later = await back.receive_turn(after["id"], timeout=30)
+            # Events the worker published while its Redis connection was stale are lost;
+            # the socket's periodic resync brings the page level with the database.
+            await settle(back, carol, conversation_id, within=RESYNC_SECONDS * 3)
         return view, later
 
     view, later = asyncio.run(scenario())
@@ -269,3 +279,14 @@ def test_a_redis_restart_mid_stream_loses_nothing(redis_stack: Stack):
     assert len(stack.upstream_calls(prompt)) == 1
     snapshot = assert_settled(stack, carol, conversation_id, view)
     assert [turn["status"] for turn in snapshot["turns"]] == ["completed", "completed"]
+
+
+async def settle(socket: Socket, browser: Browser, conversation_id: int, *, within: float) -> None:
+    """Read the socket until its view equals the database's, or ``within`` seconds pass."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        snapshot = await asyncio.to_thread(browser.snapshot, conversation_id)
+        if socket.view.turns == database_view(snapshot):
+            return
+        with contextlib.suppress(TimeoutError):
+            await socket.receive(timeout=1.0)

@@ -137,7 +137,7 @@ def test_ids_inside_request_bodies_find_nothing(probe, targets, people, studio_s
 def test_another_teams_invitation_link_needs_its_token(probe, targets, team, alice):
     link = create_invite_link(team=team, invited_by=alice, role="viewer")
     near_miss = link.token[:-1] + ("x" if link.token[-1] != "x" else "y")
-    for guess in (near_miss, str(link.pk), "0", "%00", "x" * 65):
+    for guess in (near_miss, str(link.pk), "0", "x" * 65):
         assert probe.get(f"/teams/join/{guess}/").status_code == 404
         assert probe.post(f"/teams/join/{guess}/").status_code == 404
     assert not team.memberships.filter(user__username="charlie").exists()
