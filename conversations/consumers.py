@@ -89,7 +89,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                 for group in self.groups_joined:
                     await self.channel_layer.group_add(group, self.channel_name)
                 # An access change announced while Redis was away still ends the socket.
-                await self.access_check({})
+                await self.close_unless_still_allowed()
                 if await self._missed_news():
                     await asyncio.sleep(IN_FLIGHT_GRACE_SECONDS)
                     if await self._missed_news():
@@ -135,6 +135,9 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         await self.send_json(event)
 
     async def access_check(self, message: dict[str, Any]) -> None:
+        await self.close_unless_still_allowed()
+
+    async def close_unless_still_allowed(self) -> None:
         still_visible = await database_sync_to_async(get_conversation_for_user)(
             self.scope["user"], self.conversation.pk
         )

@@ -80,12 +80,20 @@ def editable_memberships(user) -> QuerySet[Membership]:
 
 def visible_items_of(gallery: Gallery | OuterRef, viewer) -> QuerySet[GalleryItem]:
     """The gallery's items whose image ``viewer`` may see, with what presenting them needs."""
+    return _with_visible_image(GalleryItem.objects.filter(gallery=gallery), viewer)
+
+
+def get_item_for_user(user, item_id: Any) -> GalleryItem | None:
+    """An item in a gallery of one of the user's teams, whose image the user may see."""
+    if not is_id(item_id):
+        return None
+    items = GalleryItem.objects.filter(pk=item_id, gallery__team__in=team_ids_of(user))
+    return _with_visible_image(items, user).select_related("gallery").first()
+
+
+def _with_visible_image(items: QuerySet[GalleryItem], viewer) -> QuerySet[GalleryItem]:
     image_visible = Image.objects.visible_to(viewer).filter(pk=OuterRef("image_id"))
-    return (
-        GalleryItem.objects.filter(gallery=gallery)
-        .filter(Exists(image_visible))
-        .select_related("image__turn", "added_by")
-    )
+    return items.filter(Exists(image_visible)).select_related("image__turn", "added_by")
 
 
 def member_items(gallery: Gallery, user) -> QuerySet[GalleryItem]:

@@ -9,10 +9,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from conversations.models import Image, Turn
-from galleries.models import GalleryItem
 from moderation.models import AccountStanding, Case, Decision, Flag
 from moderation.presenters import staff_image_url
-from teams.access import get_membership, is_id
+from teams.access import is_id
 
 # How far up the conversation a card shows the prompts that led to the reviewed turn.
 CONTEXT_DEPTH = 6
@@ -27,18 +26,6 @@ def get_image_for_staff(user, image_id: Any) -> Image | None:
     if not is_staff(user) or not is_id(image_id):
         return None
     return Image.objects.visible_to(user).filter(pk=image_id).first()
-
-
-def get_gallery_item_for_user(user, item_id: Any) -> GalleryItem | None:
-    """A gallery item of one of the user's teams, whose image the user may still see."""
-    if not is_id(item_id):
-        return None
-    item = GalleryItem.objects.select_related("gallery", "image").filter(pk=item_id).first()
-    if item is None or get_membership(user, item.gallery.team_id) is None:
-        return None
-    if not Image.objects.visible_to(user).filter(pk=item.image_id).exists():
-        return None
-    return item
 
 
 # --- The queue ----------------------------------------------------------------------------

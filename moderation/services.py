@@ -16,6 +16,7 @@ from django.utils import timezone
 from conversations.errors import InvalidInput
 from conversations.image_visibility import set_image_moderation
 from conversations.models import Image
+from conversations.services import clean_text
 from moderation.models import AccountStanding, Case, Decision, Flag, Reason
 
 NOTE_MAX = 1000
@@ -211,11 +212,4 @@ def _reason(value: Any) -> str:
 
 
 def _note(value: Any) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InvalidInput("The note must be text.", field="note")
-    value = value.replace("\x00", "").strip()
-    if len(value) > NOTE_MAX:
-        raise InvalidInput(f"Keep the note under {NOTE_MAX} characters.", field="note")
-    return value
+    return clean_text(value, field="note", max_length=NOTE_MAX)

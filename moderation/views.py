@@ -22,12 +22,12 @@ from django.views.decorators.http import require_GET, require_POST
 from conversations.errors import InvalidInput
 from conversations.media import serve_image
 from conversations.selectors import get_image_for_user
+from galleries.selectors import get_item_for_user
 from moderation import services
 from moderation.forms import DecisionForm, QueueFilterForm
 from moderation.models import Flag
 from moderation.selectors import (
     get_cases_for_staff,
-    get_gallery_item_for_user,
     get_image_for_staff,
     is_staff,
     review_cards,
@@ -121,7 +121,7 @@ def flag_image(request: HttpRequest, image_id: int) -> JsonResponse:
 
 @api_view(["POST"])
 def flag_gallery_item(request: HttpRequest, item_id: int) -> JsonResponse:
-    item = get_gallery_item_for_user(request.user, item_id)
+    item = get_item_for_user(request.user, item_id)
     if item is None:
         raise Http404
     result = services.flag_image(

@@ -177,6 +177,13 @@ def test_a_flag_needs_a_reason(login, final_image, alice):
     assert bad_json.status_code == 400
 
 
+@pytest.mark.parametrize("note", ["a\x00b", "a\ud800b", "x" * 1001, 7])
+def test_a_broken_note_is_refused_plainly(login, final_image, alice, note):
+    answer = flag(login(alice), final_image.pk, reason="other", note=note)
+    assert answer.status_code == 400 and answer.json()["error"]["field"] == "note"
+    assert not Flag.objects.exists()
+
+
 def test_team_members_flag_gallery_items(login, final_image, alice, bob, charlie, conversation):
     team = TeamFactory()
     MembershipFactory(team=team, user=alice, role=Membership.Role.OWNER)
