@@ -88,7 +88,8 @@ class ImagesResult:
     raw: dict[str, Any] = field(repr=False)
 
 
-Progress = PartialImage | FinalImage | Completed
+# ProgressEvent comes only from transports without partial images (chat image models).
+Progress = PartialImage | FinalImage | Completed | ev.ProgressEvent
 
 
 class ImageStream:
