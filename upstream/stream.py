@@ -37,6 +37,7 @@ from upstream.errors import (
     UpstreamError,
     error_from_response,
 )
+from upstream.gateway_errors import unwrap
 
 log = logging.getLogger(__name__)
 
@@ -350,10 +351,13 @@ def failure_from_event(event: ev.Event, *, request_id: str | None = None) -> Res
         param, error_type = None, "incomplete"
     else:
         code, message, param, error_type = _response_error(event)
+    unwrapped = unwrap(
+        message or "The image provider failed to finish the response.", code=code, type=error_type
+    )
     return ResponseFailed(
-        message or "The image provider failed to finish the response.",
-        code=code,
-        type=error_type,
+        unwrapped.message,
+        code=unwrapped.code,
+        type=unwrapped.type,
         param=param,
         request_id=request_id,
         body=event.raw,
