@@ -202,7 +202,12 @@ class UpstreamClient:
 
             return send_with_retries(send, self._policy(sleep), secret=self._api_key)
 
-        return ImageStream(open_response, expected_images=expected_images, secret=self._api_key)
+        return ImageStream(
+            open_response,
+            expected_images=expected_images,
+            secret=self._api_key,
+            fetch_url=self._fetch_url,
+        )
 
     def _fetch_url(self, url: str) -> bytes:
         return self.downloader.fetch_image(url).data

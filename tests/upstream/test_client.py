@@ -207,3 +207,25 @@ def test_images_result_b64_round_trip():
     raw = b"\x00\x01binary"
     body = {**IMAGES_BODY, "data": [{"b64_json": base64.b64encode(raw).decode()}]}
     assert client_for(Recorder(body)).generate_images({}).images[0].data == raw
+
+
+def test_a_whole_response_object_answering_a_stream_request_is_read_as_its_end():
+    server = LoopbackServer()
+    try:
+        item = {
+            "type": "image_generation_call",
+            "id": "ig_1",
+            "status": "completed",
+            "result": "AA==",
+        }
+        body = {"id": "resp_1", "object": "response", "status": "completed", "output": [item]}
+        server.add(Reply.json(200, body))
+        with (
+            UpstreamClient(server.url, KEY, max_retries=0) as client,
+            client.stream_response({}) as stream,
+        ):
+            items = list(stream.progress())
+    finally:
+        server.stop()
+    assert [type(i).__name__ for i in items] == ["FinalImage", "Completed"]
+    assert items[-1].response_id == "resp_1"

@@ -134,6 +134,20 @@ def test_litellm_answers_a_streamed_edit_with_plain_json(persona):
     assert answer.json()["data"][0]["b64_json"]
 
 
+def test_a_json_answer_to_a_streamed_edit_is_accepted_by_the_client(persona):
+    sim = persona("litellm")
+    with client_for(sim) as client:
+        stream = client.stream_edit_images(
+            {"model": "gpt-image-1", "prompt": "night", "n": 2},
+            [InputFile("a.png", png((256, 256)))],
+        )
+        with stream:
+            items = list(stream.progress())
+    finals = [i for i in items if isinstance(i, FinalImage)]
+    assert len(finals) == 2 and finals[0].size == "1024x1024"
+    assert items[-1].usage["output_tokens"] > 0
+
+
 def test_litellm_has_no_variations_route(persona):
     sim = persona("litellm")
     with client_for(sim) as client, pytest.raises(errors.NotFoundError):
