@@ -20,6 +20,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -34,10 +35,10 @@ from galleries.presenters import present_gallery, present_item, present_link
 from studio.api import api_view, json_body
 from teams.access import get_membership
 
-CANNOT_EDIT = (
+CANNOT_EDIT = gettext_lazy(
     "You can look at this gallery but not change it; ask a team owner to make you an editor."
 )
-CANNOT_SHARE = "Only the team's owners can share this gallery by public link."
+CANNOT_SHARE = gettext_lazy("Only the team's owners can share this gallery by public link.")
 
 
 # --- Pages --------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def _item_or_404(request: HttpRequest, gallery: Gallery, item_id) -> GalleryItem
 
 def _check(allowed: bool, message: str) -> None:
     if not allowed:
-        raise InvalidInput(message, status=403)
+        raise InvalidInput(str(message), status=403)
 
 
 def page_from_request(request: HttpRequest, items: QuerySet[GalleryItem]) -> tuple[Page, dict]:
@@ -222,11 +223,13 @@ def page_from_request(request: HttpRequest, items: QuerySet[GalleryItem]) -> tup
 def _team_to_edit(request: HttpRequest, team_id):
     membership = get_membership(request.user, team_id)
     if membership is None:
-        raise InvalidInput("That team does not exist.", field="team_id", status=404)
+        raise InvalidInput(gettext("That team does not exist."), field="team_id", status=404)
     if not membership.can_edit:
         raise InvalidInput(
-            "You can look at this team's galleries but not make them; ask a team owner to "
-            "make you an editor.",
+            gettext(
+                "You can look at this team's galleries but not make them; ask a team owner to "
+                "make you an editor."
+            ),
             field="team_id",
             status=403,
         )
@@ -237,7 +240,7 @@ def _image_to_add(request: HttpRequest, image_id) -> Image:
     """An image the user may see: in a conversation they can open, and not hidden from them."""
     image = get_image_for_user(request.user, image_id)
     if image is None or not Image.objects.visible_to(request.user).filter(pk=image.pk).exists():
-        raise InvalidInput("That image does not exist.", field="image_id", status=404)
+        raise InvalidInput(gettext("That image does not exist."), field="image_id", status=404)
     return image
 
 
@@ -246,7 +249,7 @@ def _anchor(request: HttpRequest, gallery: Gallery, body: dict, field: str):
         return None
     anchor = selectors.get_item(selectors.visible_items_of(gallery, request.user), body[field])
     if anchor is None:
-        raise InvalidInput("That item is not in this gallery.", field=field, status=404)
+        raise InvalidInput(gettext("That item is not in this gallery."), field=field, status=404)
     return anchor
 
 
@@ -259,7 +262,8 @@ def _expiry(value) -> datetime | None:
         expires_at = None
     if expires_at is None:
         raise InvalidInput(
-            "expires_at must be a date and time like 2026-12-31T18:00:00Z.", field="expires_at"
+            gettext("expires_at must be a date and time like 2026-12-31T18:00:00Z."),
+            field="expires_at",
         )
     # A time without a zone is taken as UTC, the zone the API answers in.
     return expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
