@@ -78,3 +78,14 @@ def test_the_usage_page_in_simplified_chinese(client, alice):
     for word in ("费用", "轮次", "按模型统计的每日费用", "预算", "US$0.00", "导出 CSV"):
         assert word in page
     assert "年" in page.split('id="totals"', 1)[1]  # the date range, as Chinese dates
+
+
+def test_the_delete_confirmation_quotes_the_team_name_once(client, alice, harbour):
+    harbour.name = "O'Hara <b>"
+    harbour.save()
+    client.force_login(alice)
+    page = client.get(
+        reverse("teams:detail", args=[harbour.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN"
+    ).content.decode()
+    confirm = page.split("return confirm('", 1)[1].split("')", 1)[0]
+    assert confirm.startswith("要删除 O\\u0027Hara \\u003Cb\\u003E 及其图库吗？")
