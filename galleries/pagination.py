@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from common.errors import InvalidInput
 from common.ids import is_id
@@ -32,7 +33,7 @@ def parse_sort(value: str | None) -> str:
     if value in (None, ""):
         return "date"
     if value not in SORTS:
-        raise InvalidInput("Sort by 'date' or 'hand'.", field="sort")
+        raise InvalidInput(gettext("Sort by 'date' or 'hand'."), field="sort")
     return value
 
 
@@ -40,7 +41,10 @@ def parse_limit(value: str | None) -> int:
     if value in (None, ""):
         return DEFAULT_PAGE_SIZE
     if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"limit must be a number from 1 to {MAX_PAGE_SIZE}.", field="limit")
+        raise InvalidInput(
+            gettext("limit must be a number from 1 to %(most)s.") % {"most": MAX_PAGE_SIZE},
+            field="limit",
+        )
     return int(value)
 
 
@@ -92,5 +96,6 @@ def _decode(cursor: str, sort: str) -> tuple[str, datetime | int, int]:
         return kind, parsed, int(item_id)
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise InvalidInput(
-            "That cursor is not one this list gave out; start again without it.", field="cursor"
+            gettext("That cursor is not one this list gave out; start again without it."),
+            field="cursor",
         ) from None

@@ -20,6 +20,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -35,10 +36,10 @@ from galleries.pagination import Page, parse_limit, parse_sort
 from galleries.presenters import present_gallery, present_item, present_link
 from teams.access import get_membership
 
-CANNOT_EDIT = (
+CANNOT_EDIT = gettext_lazy(
     "You can look at this gallery but not change it; ask a team owner to make you an editor."
 )
-CANNOT_SHARE = "Only the team's owners can share this gallery by public link."
+CANNOT_SHARE = gettext_lazy("Only the team's owners can share this gallery by public link.")
 
 
 # --- Pages --------------------------------------------------------------------------------
@@ -192,7 +193,7 @@ def revoke_link(request: HttpRequest, gallery_id: int, link_id: int) -> JsonResp
 
 def _check(allowed: bool, message: str) -> None:
     if not allowed:
-        raise InvalidInput(message, status=403)
+        raise InvalidInput(str(message), status=403)
 
 
 def page_from_request(request: HttpRequest, items: QuerySet[GalleryItem]) -> tuple[Page, dict]:
@@ -214,11 +215,13 @@ def page_from_request(request: HttpRequest, items: QuerySet[GalleryItem]) -> tup
 def _team_to_edit(request: HttpRequest, team_id):
     membership = get_membership(request.user, team_id)
     if membership is None:
-        raise InvalidInput("That team does not exist.", field="team_id", status=404)
+        raise InvalidInput(gettext("That team does not exist."), field="team_id", status=404)
     if not membership.can_edit:
         raise InvalidInput(
-            "You can look at this team's galleries but not make them; ask a team owner to "
-            "make you an editor.",
+            gettext(
+                "You can look at this team's galleries but not make them; ask a team owner to "
+                "make you an editor."
+            ),
             field="team_id",
             status=403,
         )
@@ -229,7 +232,7 @@ def _image_to_add(request: HttpRequest, image_id) -> Image:
     """An image the user may see: in a conversation they can open, and not hidden from them."""
     image = get_image_for_user(request.user, image_id)
     if image is None or not Image.objects.visible_to(request.user).filter(pk=image.pk).exists():
-        raise InvalidInput("That image does not exist.", field="image_id", status=404)
+        raise InvalidInput(gettext("That image does not exist."), field="image_id", status=404)
     return image
 
 
@@ -238,7 +241,7 @@ def _anchor(request: HttpRequest, gallery: Gallery, body: dict, field: str):
         return None
     anchor = selectors.get_item(selectors.visible_items_of(gallery, request.user), body[field])
     if anchor is None:
-        raise InvalidInput("That item is not in this gallery.", field=field, status=404)
+        raise InvalidInput(gettext("That item is not in this gallery."), field=field, status=404)
     return anchor
 
 
@@ -251,7 +254,8 @@ def _expiry(value) -> datetime | None:
         expires_at = None
     if expires_at is None:
         raise InvalidInput(
-            "expires_at must be a date and time like 2026-12-31T18:00:00Z.", field="expires_at"
+            gettext("expires_at must be a date and time like 2026-12-31T18:00:00Z."),
+            field="expires_at",
         )
     # A time without a zone is taken as UTC, the zone the API answers in.
     return expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)

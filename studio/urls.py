@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from studio import views
 
 urlpatterns = [
@@ -17,6 +18,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
     path("api/capabilities/", views.capabilities, name="capabilities"),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
+    path(
+        "i18n/<str:language>/catalog.js",
+        accounts_views.javascript_catalog,
+        name="javascript-catalog",
+    ),
     path("", include("teams.urls")),
     path("", include("moderation.urls")),
     path("", include("conversations.urls")),

@@ -11,6 +11,13 @@ from PIL import Image as PILImage
 from upstream.simulator.server import RunningSimulator, start_in_thread
 
 
+def pytest_sessionstart(session) -> None:
+    # Pages are translated from .mo files built from the committed .po sources.
+    from studio.catalogs import compile_catalogs
+
+    compile_catalogs()
+
+
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[RunningSimulator]:
     running = start_in_thread()
