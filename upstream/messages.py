@@ -3,7 +3,7 @@
 This package imports no Django, so it cannot know the reader's language. Each message here
 has a stable code, an English sentence with %(name)s placeholders, and the values that fill
 them. The English sentence doubles as the msgid: `gettext_noop` marks it so Django's
-extraction puts it in the catalogs, and the Django side (studio.translate) looks it up in the
+extraction puts it in the catalogs, and the Django side (common.translate) looks it up in the
 reader's language and fills in the values. Used alone, upstream speaks the English sentence.
 A provider's own words (its error message) have no code and pass through unchanged.
 """

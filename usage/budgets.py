@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from conversations.models import Turn
-from studio import l10n
+from common import l10n
 from usage.models import Budget
 from usage.selectors import spending_since
 

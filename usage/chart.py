@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from studio import l10n
+from common import l10n
 from usage.budgets import format_dollars
 
 WIDTH, HEIGHT = 760, 260

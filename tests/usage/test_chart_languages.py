@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from studio import l10n
+from common import l10n
 from usage.chart import cost_chart
 
 START, END = date(2026, 11, 1), date(2026, 11, 3)

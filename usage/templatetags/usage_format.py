@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from studio import l10n
+from common import l10n
 from usage.budgets import format_amount, format_dollars
 
 register = template.Library()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from django.utils import translation
 
-from studio.translate import user_message
+from common.translate import user_message
 from upstream.errors import ResponseFailed, error_from_response
 
 
