@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from conversations.models import Turn
 from common import l10n
+from conversations.models import Turn
 from usage.models import Budget
 from usage.selectors import spending_since
 

@@ -41,8 +41,7 @@ _RATIO = re.compile(r"aspect ratio:\s*(\d+):(\d+)", re.I)
 RATIO_SIZES = {"1:1": "1024x1024", "2:3": "1024x1536", "3:2": "1536x1024"}
 # The gateways' own words, fullwidth punctuation included.
 APOLOGY = (
-    "抱歉，当前请求过多，请稍后再试。"  # noqa: RUF001
-    "Sorry, too many requests right now; please try again later."
+    "抱歉，当前请求过多，请稍后再试。Sorry, too many requests right now; please try again later."
 )
 PRIVATE_LINK = "http://127.0.0.1:6379/"
 SOURCE_NOT_READY_FETCHES = 2
@@ -180,10 +179,10 @@ def _narration(
     elif spec.name.startswith("sora_image"):
         pieces = [
             f"```json\n{echo}\n```\n\n",
-            "> 🕐 排队中，请耐心等待...\n\n",  # noqa: RUF001
+            "> 🕐 排队中，请耐心等待...\n\n",
             "> ⚡ 开始生成...\n\n",
         ]
-        pieces += [f"> 🏃 进度：{p}%\n" for p in (20, 58, 100)]  # noqa: RUF001
+        pieces += [f"> 🏃 进度：{p}%\n" for p in (20, 58, 100)]
         pieces += ["\n> ✅ 生成完成\n\n"]
     else:
         pieces = [f"```\n{echo}\n```\n\n", f"> ID: `{task}`\n", "> 排队中", ".", ".\n"]
