@@ -1,12 +1,10 @@
-"""Shared fixtures: the simulated provider on a loopback port, people, conversations."""
+"""Shared fixtures: the simulated provider on a loopback port, people, a team, conversations."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 import pytest
-from PIL import Image as PILImage
 
 from upstream.simulator.server import RunningSimulator, start_in_thread
 
@@ -92,13 +90,34 @@ def charlie(django_user_model):
 
 
 @pytest.fixture
+def carol(django_user_model):
+    return django_user_model.objects.create_user("carol", password="correct-horse-9")
+
+
+@pytest.fixture
+def team(alice, bob):
+    """alice's team "Night shift": she owns it and bob edits."""
+    from teams.models import Membership
+    from teams.services import create_team
+
+    team = create_team(creator=alice, name="Night shift")
+    Membership.objects.create(team=team, user=bob, role=Membership.Role.EDITOR)
+    return team
+
+
+@pytest.fixture
+def people(team, alice, bob, carol, charlie) -> dict:
+    """One person per role in ``team``, by role; the outsider owns a team of his own."""
+    from teams.models import Membership
+    from teams.services import create_team
+
+    Membership.objects.create(team=team, user=carol, role=Membership.Role.VIEWER)
+    create_team(creator=charlie, name="Elsewhere")
+    return {"owner": alice, "editor": bob, "viewer": carol, "outsider": charlie}
+
+
+@pytest.fixture
 def conversation(alice, studio_settings):
     from conversations.services import create_conversation
 
     return create_conversation(owner=alice, title="Foxes")
-
-
-def png_bytes(size=(64, 64), color=(200, 40, 40, 255), mode="RGBA", fmt="PNG") -> bytes:
-    buffer = io.BytesIO()
-    PILImage.new(mode, size, color if mode != "L" else 0).save(buffer, format=fmt)
-    return buffer.getvalue()

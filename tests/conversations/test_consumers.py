@@ -9,19 +9,13 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from conversations.planning import TurnRequest
 from conversations.services import start_turn
 from studio.asgi import application
+from tests.factories import session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-
-def session_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
 async def connect(conversation_id, user=None, *, query="", origin=b"http://localhost"):

@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from conversations import engine
 from conversations.models import Image, Turn
 from conversations.planning import Upload
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from conversations.recording import (
     store_image,
     store_upload,
 )
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from conversations.models import Image
 from conversations.planning import TurnRequest
@@ -16,15 +15,9 @@ from moderation import services
 from moderation.models import Case
 from studio.asgi import application
 from teams.models import Membership
-from tests.factories import MembershipFactory, TeamFactory
+from tests.factories import MembershipFactory, TeamFactory, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
-
-
-def session_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
 async def connect(conversation_id, user, *, after=0):

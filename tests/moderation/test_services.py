@@ -12,7 +12,7 @@ from conversations.planning import TurnRequest, Upload
 from conversations.services import retry_turn, start_turn
 from moderation import services
 from moderation.models import AccountStanding, Case, Decision, Flag
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client
 from conversations.models import Image
 from conversations.planning import TurnRequest, Upload
 from conversations.services import start_turn
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

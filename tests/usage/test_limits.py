@@ -14,22 +14,13 @@ from common.errors import InvalidInput
 from conversations.models import Turn
 from conversations.planning import TurnRequest
 from conversations.services import retry_turn, start_turn
-from teams.models import Membership
-from tests.factories import ConversationFactory, MembershipFactory, TeamFactory
+from tests.factories import ConversationFactory
 from usage.models import Budget
 
 pytestmark = pytest.mark.django_db
 
 LOW = {"quality": "low", "size": "1024x1024", "partial_images": 0}  # estimated at 272 tokens
 ESTIMATE = {"tokens": Decimal(272), "cost": Decimal("0.01088")}
-
-
-@pytest.fixture
-def team(alice, bob):
-    team = TeamFactory(name="Kites")
-    MembershipFactory(team=team, user=alice, role=Membership.Role.OWNER)
-    MembershipFactory(team=team, user=bob, role=Membership.Role.EDITOR)
-    return team
 
 
 @pytest.fixture
@@ -63,7 +54,7 @@ def test_a_budget_refuses_the_next_turn_and_nothing_is_sent(
     message = refused.value.message
     kind = f"{'daily' if period == 'day' else 'monthly'} {metric.rstrip('s')} budget"
     assert kind in message
-    assert ("Your " if holder == "user" else "The team Kites's ") in message
+    assert ("Your " if holder == "user" else "The team Night shift's ") in message
     assert "left" in message and "resets at 00:00 UTC on" in message
     assert len(sim.requests()) == sent
     assert Turn.objects.count() == 1
@@ -88,7 +79,7 @@ def test_a_team_budget_counts_every_members_turns_in_its_conversations(
     by_bob = run(conversation=shared, author=bob, prompt="a kite", options=LOW)
     Budget.objects.create(team=team, metric="tokens", period="day", limit=by_bob.total_tokens + 100)
 
-    with pytest.raises(InvalidInput, match="The team Kites's daily token budget"):
+    with pytest.raises(InvalidInput, match="The team Night shift's daily token budget"):
         start_turn(TurnRequest(conversation=shared, author=alice, prompt="a kite", options=LOW))
     # Alice's own conversations are not the team's.
     own = ConversationFactory(owner=alice)
@@ -158,7 +149,9 @@ def test_a_team_may_run_only_so_many_turns_at_once(shared, alice, bob, settings)
     start_turn(TurnRequest(conversation=shared, author=bob, prompt="one"))
     start_turn(TurnRequest(conversation=shared, author=bob, prompt="two"))
 
-    with pytest.raises(InvalidInput, match="The team Kites has 2 turns running already") as refused:
+    with pytest.raises(
+        InvalidInput, match="The team Night shift has 2 turns running already"
+    ) as refused:
         start_turn(TurnRequest(conversation=shared, author=alice, prompt="three"))
     assert refused.value.status == 429
     assert start_turn(

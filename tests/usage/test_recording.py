@@ -11,7 +11,7 @@ from conversations.models import Turn
 from conversations.planning import Upload
 from conversations.services import cancel_turn
 from conversations.turn_output import TurnOutput
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 from upstream.errors import ResponseFailed
 from upstream.stream import FinalImage
 
