@@ -191,7 +191,7 @@ def _turn_fields(request: HttpRequest) -> dict:
         if body.get("options"):
             try:
                 body["options"] = json.loads(body["options"])
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise InvalidInput("The options are not valid JSON.", field="options") from None
     parent_id = body.get("parent_id")
     if parent_id in ("", None):

@@ -29,7 +29,7 @@ from conversations.models import Image
 from conversations.selectors import get_image_for_user
 from galleries import selectors, services
 from galleries.models import Gallery, GalleryItem
-from galleries.pagination import Page, parse_limit, parse_sort
+from galleries.pagination import Page, fits_in_utc, parse_limit, parse_sort
 from galleries.presenters import present_gallery, present_item, present_link
 from studio.api import api_view, json_body
 from teams.access import get_membership
@@ -257,6 +257,8 @@ def _expiry(value) -> datetime | None:
         expires_at = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         expires_at = None
+    if expires_at is not None and expires_at.tzinfo and not fits_in_utc(expires_at):
+        raise InvalidInput("expires_at must be before the year 9999.", field="expires_at")
     if expires_at is None:
         raise InvalidInput(
             "expires_at must be a date and time like 2026-12-31T18:00:00Z.", field="expires_at"

@@ -146,7 +146,7 @@ def dismiss_notice(request: HttpRequest) -> HttpResponse:
 def _flag_fields(request: HttpRequest) -> dict:
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidInput("The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise InvalidInput("The request body must be a JSON object.")
