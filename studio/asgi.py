@@ -13,10 +13,10 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from conversations import dispatch, events  # noqa: E402
 from conversations.routing import websocket_urlpatterns  # noqa: E402
+from studio.origins import SameOriginWebsockets  # noqa: E402
 
 
 class BindServerLoop:
@@ -35,7 +35,7 @@ application = BindServerLoop(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(
+            "websocket": SameOriginWebsockets(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
             ),
         }

@@ -28,6 +28,7 @@ def session_cookie(user) -> bytes:
 
 async def connect(conversation_id, user, *, after=0):
     headers = [
+        (b"host", b"localhost"),
         (b"origin", b"http://localhost"),
         (b"cookie", await sync_to_async(session_cookie)(user)),
     ]
