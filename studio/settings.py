@@ -14,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from studio.env import env_bool, env_int, env_json, env_list, env_str
+from studio.secret_key import load_or_create_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
@@ -21,11 +22,16 @@ VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
+# SECRET_KEY, or SECRET_KEY_FILE: a file holding the key, made with a random one if missing
+# (`make run` keeps it in var/). A development run without either gets one in var/ too.
 SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY_FILE = env_str("SECRET_KEY_FILE") or (str(VAR_DIR / "secret_key") if DEBUG else "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for a local development run).")
-    SECRET_KEY = "django-insecure-local-development-only-key-change-me"  # noqa: S105
+    if not SECRET_KEY_FILE:
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY, or SECRET_KEY_FILE to a file to keep a generated key in."
+        )
+    SECRET_KEY = load_or_create_secret_key(Path(SECRET_KEY_FILE))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
