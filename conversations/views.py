@@ -33,6 +33,7 @@ from conversations.selectors import (
 from moderation.models import Reason
 from moderation.policy import moderation_setting
 from studio.api import api_view, json_body
+from studio.rate_limits import check_creation_rate
 from upstream.capabilities import MODELS, allowed_choices
 from upstream.profiles import get_profile
 
@@ -57,6 +58,7 @@ def conversations_collection(request: HttpRequest) -> JsonResponse:
         items = list_conversations(request.user, query=query)[:200]
         return JsonResponse({"conversations": [present_conversation(c) for c in items]})
     body = json_body(request)
+    check_creation_rate(request.user, "conversation")
     conversation = services.create_conversation(
         owner=request.user,
         title=body.get("title", ""),

@@ -32,6 +32,7 @@ from galleries.models import Gallery, GalleryItem
 from galleries.pagination import Page, fits_in_utc, parse_limit, parse_sort
 from galleries.presenters import present_gallery, present_item, present_link
 from studio.api import api_view, json_body
+from studio.rate_limits import check_creation_rate
 from teams.access import get_membership
 
 CANNOT_EDIT = (
@@ -165,6 +166,7 @@ def links_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
     if request.method == "GET":
         return JsonResponse({"links": [present_link(x) for x in selectors.list_links(gallery)]})
     expires_at = _expiry(json_body(request).get("expires_at"))
+    check_creation_rate(request.user, "link")
     link = services.create_public_link(
         gallery=gallery, created_by=request.user, expires_at=expires_at
     )

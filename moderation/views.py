@@ -34,6 +34,7 @@ from moderation.selectors import (
     review_queue,
 )
 from studio.api import api_view
+from studio.rate_limits import check_creation_rate
 
 PAGE_SIZE = 30
 
@@ -112,7 +113,9 @@ def flag_image(request: HttpRequest, image_id: int) -> JsonResponse:
     image = get_image_for_user(request.user, image_id)
     if image is None:
         raise Http404
-    result = services.flag_image(reporter=request.user, image=image, **_flag_fields(request))
+    fields = _flag_fields(request)
+    check_creation_rate(request.user, "flag")
+    result = services.flag_image(reporter=request.user, image=image, **fields)
     return JsonResponse(
         {"flag": _present_flag(result.flag), "merged": result.merged},
         status=200 if result.merged else 201,
@@ -124,8 +127,10 @@ def flag_gallery_item(request: HttpRequest, item_id: int) -> JsonResponse:
     item = get_item_for_user(request.user, item_id)
     if item is None:
         raise Http404
+    fields = _flag_fields(request)
+    check_creation_rate(request.user, "flag")
     result = services.flag_image(
-        reporter=request.user, image=item.image, gallery_item=item, **_flag_fields(request)
+        reporter=request.user, image=item.image, gallery_item=item, **fields
     )
     return JsonResponse(
         {"flag": _present_flag(result.flag), "merged": result.merged},

@@ -152,6 +152,14 @@ if REDIS_URL:
         }
     }
     TURN_DISPATCH = env_str("TURN_DISPATCH", "celery")
+    # Shared by every process: the creation limits count here.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "studio",
+        }
+    }
 else:
     # The in-memory layer is per process, so turns must run in the server process too.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -247,6 +255,15 @@ STUDIO_PRICES.update(env_json("STUDIO_PRICES_JSON", {}))
 # Queued and streaming turns at once; 0 means no limit.
 STUDIO_MAX_RUNNING_TURNS_PER_USER = env_int("STUDIO_MAX_RUNNING_TURNS_PER_USER", 4)
 STUDIO_MAX_RUNNING_TURNS_PER_TEAM = env_int("STUDIO_MAX_RUNNING_TURNS_PER_TEAM", 12)
+
+# Creations per person per hour; past them the request is refused (429). 0: no limit.
+STUDIO_CREATION_LIMITS = {
+    "conversation": env_int("STUDIO_CONVERSATIONS_PER_HOUR", 300),
+    "invitation": env_int("STUDIO_INVITATIONS_PER_HOUR", 100),
+    # Team invitation links and galleries' public links.
+    "link": env_int("STUDIO_LINKS_PER_HOUR", 100),
+    "flag": env_int("STUDIO_FLAGS_PER_HOUR", 200),
+}
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from conversations.errors import InvalidInput
 from studio.api import api_view
+from studio.rate_limits import check_creation_rate
 from teams import selectors, services
 from teams.access import get_membership, is_id, memberships_of
 from teams.models import Invitation, Membership
@@ -132,6 +133,7 @@ def _delete(request: HttpRequest, membership: Membership) -> str:
 
 def _invite(request: HttpRequest, membership: Membership) -> str:
     _require_owner(membership)
+    check_creation_rate(request.user, "invitation")
     invitation = services.invite_user(
         team=membership.team,
         invited_by=request.user,
@@ -143,6 +145,7 @@ def _invite(request: HttpRequest, membership: Membership) -> str:
 
 def _create_link(request: HttpRequest, membership: Membership) -> str:
     _require_owner(membership)
+    check_creation_rate(request.user, "link")
     services.create_invite_link(
         team=membership.team,
         invited_by=request.user,
