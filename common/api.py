@@ -40,7 +40,8 @@ def json_body(request: HttpRequest) -> dict:
         return {}
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    # RecursionError: an array or object nested thousands deep.
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidInput("The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise InvalidInput("The request body must be a JSON object.")

@@ -43,12 +43,11 @@ def image_preview(image: Image | None, *, height: int = 48) -> SafeString | str:
         return "removed"
     return format_html(
         '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="image {}" '
-        'style="max-height:{}px;max-width:{}px" loading="lazy"></a>',
+        'height="{}" loading="lazy"></a>',
         staff_image_url(image),
         url,
         image.pk,
         height,
-        height * 2,
     )
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from common.api import api_view, json_body
 from common.errors import InvalidInput
+from common.rate_limits import check_creation_rate
 from common.shortcuts import found_or_404
 from conversations import services
 from conversations.media import serve_image
@@ -56,6 +57,7 @@ def conversations_collection(request: HttpRequest) -> JsonResponse:
         items = list_conversations(request.user, query=query)[:200]
         return JsonResponse({"conversations": [present_conversation(c) for c in items]})
     body = json_body(request)
+    check_creation_rate(request.user, "conversation")
     conversation = services.create_conversation(
         owner=request.user,
         title=body.get("title", ""),
@@ -164,7 +166,7 @@ def _turn_fields(request: HttpRequest) -> dict:
         if body.get("options"):
             try:
                 body["options"] = json.loads(body["options"])
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise InvalidInput("The options are not valid JSON.", field="options") from None
     parent_id = body.get("parent_id")
     if parent_id in ("", None):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
@@ -40,7 +40,8 @@ def parse_sort(value: str | None) -> str:
 def parse_limit(value: str | None) -> int:
     if value in (None, ""):
         return DEFAULT_PAGE_SIZE
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE_SIZE:
+    # Only ASCII digits: "²" passes isdigit() but not int().
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE_SIZE:
         raise InvalidInput(
             gettext("limit must be a number from 1 to %(most)s.") % {"most": MAX_PAGE_SIZE},
             field="limit",
@@ -80,6 +81,16 @@ def _after(sort: str, cursor: str) -> Q:
     return Q(position__gte=key) & (Q(position__gt=key) | Q(id__gt=item_id))
 
 
+def fits_in_utc(moment: datetime) -> bool:
+    """False for a time that lies past year 9999 (or before year 1) once in UTC, like
+    9999-12-31T23:59:59-14:00: the database could neither store nor compare it."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
+
+
 def _decode(cursor: str, sort: str) -> tuple[str, datetime | int, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
@@ -87,7 +98,7 @@ def _decode(cursor: str, sort: str) -> tuple[str, datetime | int, int]:
         if kind != sort:
             raise ValueError
         parsed = datetime.fromisoformat(key) if kind == "date" else int(key)
-        if kind == "date" and parsed.tzinfo is None:
+        if kind == "date" and (parsed.tzinfo is None or not fits_in_utc(parsed)):
             raise ValueError
         if kind == "hand" and not -(2**63) <= parsed < 2**63:
             raise ValueError

@@ -1,6 +1,7 @@
 """A gallery behind a public link: read-only, no account needed, only that gallery's items.
 
-Everything here answers 404 once the link is revoked or expired, and serves an image only
+Everything here answers 404 once the link is revoked or expired (the page says so in plain
+words), and serves an image only
 if its item belongs to the link's gallery and nobody has hidden it.
 """
 
@@ -33,7 +34,11 @@ PUBLIC_CACHE = "private, max-age=300"
 @require_GET
 @never_cache
 def public_gallery_page(request: HttpRequest, token: str) -> HttpResponse:
-    link = found_or_404(selectors.get_open_link(token))
+    link = selectors.get_open_link(token)
+    if link is None:
+        # Unknown, revoked and expired links look the same: which tokens ever existed is
+        # nobody's business.
+        return _not_indexed(render(request, "galleries/link_closed.html", status=404))
     try:
         page, filters = page_from_request(request, selectors.public_items(link.gallery))
     except InvalidInput as exc:

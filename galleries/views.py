@@ -26,13 +26,14 @@ from django.views.decorators.http import require_GET
 
 from common.api import api_view, json_body
 from common.errors import InvalidInput
+from common.rate_limits import check_creation_rate
 from common.shortcuts import found_or_404
 from conversations.media import serve_image
 from conversations.models import Image
 from conversations.selectors import get_image_for_user
 from galleries import selectors, services
 from galleries.models import Gallery, GalleryItem
-from galleries.pagination import Page, parse_limit, parse_sort
+from galleries.pagination import Page, fits_in_utc, parse_limit, parse_sort
 from galleries.presenters import present_gallery, present_item, present_link
 from teams.access import get_membership
 
@@ -172,6 +173,7 @@ def links_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
     if request.method == "GET":
         return JsonResponse({"links": [present_link(x) for x in selectors.list_links(gallery)]})
     expires_at = _expiry(json_body(request).get("expires_at"))
+    check_creation_rate(request.user, "link")
     link = services.create_public_link(
         gallery=gallery, created_by=request.user, expires_at=expires_at
     )
@@ -252,6 +254,8 @@ def _expiry(value) -> datetime | None:
         expires_at = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         expires_at = None
+    if expires_at is not None and expires_at.tzinfo and not fits_in_utc(expires_at):
+        raise InvalidInput("expires_at must be before the year 9999.", field="expires_at")
     if expires_at is None:
         raise InvalidInput(
             gettext("expires_at must be a date and time like 2026-12-31T18:00:00Z."),

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.api import api_view
 from common.errors import InvalidInput
+from common.rate_limits import check_creation_rate
 from conversations.selectors import get_image_for_user
 from galleries.selectors import get_item_for_user
 from moderation import services
@@ -111,7 +112,9 @@ def flag_image(request: HttpRequest, image_id: int) -> JsonResponse:
     image = get_image_for_user(request.user, image_id)
     if image is None:
         raise Http404
-    result = services.flag_image(reporter=request.user, image=image, **_flag_fields(request))
+    fields = _flag_fields(request)
+    check_creation_rate(request.user, "flag")
+    result = services.flag_image(reporter=request.user, image=image, **fields)
     return JsonResponse(
         {"flag": _present_flag(result.flag), "merged": result.merged},
         status=200 if result.merged else 201,
@@ -123,8 +126,10 @@ def flag_gallery_item(request: HttpRequest, item_id: int) -> JsonResponse:
     item = get_item_for_user(request.user, item_id)
     if item is None:
         raise Http404
+    fields = _flag_fields(request)
+    check_creation_rate(request.user, "flag")
     result = services.flag_image(
-        reporter=request.user, image=item.image, gallery_item=item, **_flag_fields(request)
+        reporter=request.user, image=item.image, gallery_item=item, **fields
     )
     return JsonResponse(
         {"flag": _present_flag(result.flag), "merged": result.merged},
@@ -145,7 +150,7 @@ def dismiss_notice(request: HttpRequest) -> HttpResponse:
 def _flag_fields(request: HttpRequest) -> dict:
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidInput(gettext("The request body is not valid JSON.")) from None
     if not isinstance(body, dict):
         raise InvalidInput(gettext("The request body must be a JSON object."))

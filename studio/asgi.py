@@ -14,10 +14,10 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from conversations import dispatch, events, sweep  # noqa: E402
 from conversations.routing import websocket_urlpatterns  # noqa: E402
+from studio.origins import SameOriginWebsockets  # noqa: E402
 
 
 class ServerProcess:
@@ -42,7 +42,7 @@ application = ServerProcess(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(
+            "websocket": SameOriginWebsockets(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
             ),
         }

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
 from studio import views
@@ -24,6 +26,8 @@ urlpatterns = [
         accounts_views.javascript_catalog,
         name="javascript-catalog",
     ),
+    # Browsers ask for it on pages that name no icon (the admin's, an image opened alone).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("", include("teams.urls")),
     path("", include("moderation.urls")),
     path("", include("conversations.urls")),

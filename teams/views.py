@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.api import api_view
 from common.errors import InvalidInput
 from common.ids import is_id
+from common.rate_limits import check_creation_rate
 from common.shortcuts import found_or_404
 from teams import selectors, services
 from teams.access import get_membership, memberships_of
@@ -143,6 +144,7 @@ def _delete(request: HttpRequest, membership: Membership) -> str:
 
 def _invite(request: HttpRequest, membership: Membership) -> str:
     _require_owner(membership)
+    check_creation_rate(request.user, "invitation")
     invitation = services.invite_user(
         team=membership.team,
         invited_by=request.user,
@@ -156,6 +158,7 @@ def _invite(request: HttpRequest, membership: Membership) -> str:
 
 def _create_link(request: HttpRequest, membership: Membership) -> str:
     _require_owner(membership)
+    check_creation_rate(request.user, "link")
     services.create_invite_link(
         team=membership.team,
         invited_by=request.user,

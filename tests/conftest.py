@@ -16,6 +16,16 @@ def pytest_sessionstart(session) -> None:
     compile_catalogs()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Creation limits count on the cache, which outlives a test's database rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[RunningSimulator]:
     running = start_in_thread()

@@ -36,6 +36,7 @@ from upstream.errors import (
     StreamInterrupted,
     UpstreamError,
     error_from_response,
+    redact,
 )
 from upstream.gateway_errors import unwrap
 
@@ -228,7 +229,7 @@ class ImageStream:
 
     def _events(self) -> Iterator[ev.Event]:
         response = self._ensure_open()
-        tracker = _Terminal(self._expected_images)
+        tracker = _Terminal(self._expected_images, secret=self._secret)
         try:
             for event in self._read(response):
                 yield event
@@ -371,8 +372,9 @@ def _shutdown(network_stream: Any) -> None:
 class _Terminal:
     """Tells when a stream has ended, well or badly."""
 
-    def __init__(self, expected_images: int | None) -> None:
+    def __init__(self, expected_images: int | None, *, secret: str | None = None) -> None:
         self.expected_images = expected_images
+        self.secret = secret
         self.images_completed = 0
         self.done = False
         self.finished_ok = False
@@ -381,15 +383,23 @@ class _Terminal:
         if isinstance(event, ev.ResponseCompletedEvent):
             self.done = self.finished_ok = True
         elif isinstance(event, ev.TERMINAL_FAILURE_TYPES):
-            raise failure_from_event(event, request_id=response.headers.get("x-request-id"))
+            raise failure_from_event(
+                event, request_id=response.headers.get("x-request-id"), secret=self.secret
+            )
         elif isinstance(event, ev.ImagesCompletedEvent):
             self.images_completed += 1
             self.finished_ok = True
             self.done = self.images_completed >= (self.expected_images or 1)
 
 
-def failure_from_event(event: ev.Event, *, request_id: str | None = None) -> ResponseFailed:
-    """The ResponseFailed for response.failed, response.incomplete or an error event."""
+def failure_from_event(
+    event: ev.Event, *, request_id: str | None = None, secret: str | None = None
+) -> ResponseFailed:
+    """The ResponseFailed for response.failed, response.incomplete or an error event.
+
+    A provider may quote the API key in the message (an invalid key, say); it is redacted
+    here, as in HTTP error bodies, before the message can reach a turn, an event or a log.
+    """
     if isinstance(event, ev.ErrorEvent):
         code, message, param, error_type = event.code, event.message, event.param, event.error_type
     elif isinstance(event, ev.ResponseIncompleteEvent):
@@ -400,13 +410,15 @@ def failure_from_event(event: ev.Event, *, request_id: str | None = None) -> Res
     else:
         code, message, param, error_type = _response_error(event)
     unwrapped = unwrap(
-        message or "The image provider failed to finish the response.", code=code, type=error_type
+        redact(message or "The image provider failed to finish the response.", secret),
+        code=redact(code, secret) if code else code,
+        type=error_type,
     )
     return ResponseFailed(
         unwrapped.message,
         code=unwrapped.code,
         type=unwrapped.type,
-        param=param,
+        param=redact(param, secret) if param else param,
         request_id=request_id,
         body=event.raw,
     )
@@ -650,7 +662,7 @@ def failure_usage(error: UpstreamError) -> dict[str, Any]:
     return responses_usage(response) if isinstance(response, dict) else {}
 
 
-def completed_from_response(response: dict[str, Any]) -> Completed:
+def completed_from_response(response: dict[str, Any], *, secret: str | None = None) -> Completed:
     """Normalize a non-streamed Responses API answer (`create_response`) like a stream."""
     raw = {"type": "response.completed", "response": response}
     event = ev.ResponseCompletedEvent(type=raw["type"], raw=raw, response=response)
@@ -658,7 +670,9 @@ def completed_from_response(response: dict[str, Any]) -> Completed:
         failed_cls = (
             ev.ResponseFailedEvent if response["status"] == "failed" else ev.ResponseIncompleteEvent
         )
-        raise failure_from_event(failed_cls(type=raw["type"], raw=raw, response=response))
+        raise failure_from_event(
+            failed_cls(type=raw["type"], raw=raw, response=response), secret=secret
+        )
     items = Normalizer().feed(event)
     return next(item for item in items if isinstance(item, Completed))
 

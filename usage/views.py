@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -106,11 +112,17 @@ def _page(request, *, turns, budgets, heading, export_url, team=None, teams=None
         "export_url": f"{export_url}?start={start.isoformat()}&end={end.isoformat()}",
         "time_zone": timezone.get_current_timezone_name(),
     }
-    return render(request, "usage/usage.html", context)
+    # A range that was asked for and refused is a 400; the page still shows the default one.
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "usage/usage.html", context, status=status)
 
 
 def _csv(request: HttpRequest, turns, stem: str) -> StreamingHttpResponse:
-    start, end = DateRangeForm(request.GET or None).dates()
+    form = DateRangeForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        problems = " ".join(message for errors in form.errors.values() for message in errors)
+        return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+    start, end = form.dates()
     response = StreamingHttpResponse(
         csv_lines(between(turns, start, end)), content_type="text/csv; charset=utf-8"
     )
@@ -120,6 +132,7 @@ def _csv(request: HttpRequest, turns, stem: str) -> StreamingHttpResponse:
 
 def _count(params, name: str, low: int, high: int) -> int:
     raw = params.get(name) or str(low)
-    if not raw.isdigit():
+    # isdecimal() alone would let "²" or "٣" through to int().
+    if not (raw.isascii() and raw.isdigit()):
         raise InvalidInput(f"{name} must be a whole number.", field=name)
     return min(max(int(raw), low), high)

@@ -18,12 +18,21 @@ from tests.factories import session_cookie
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-async def connect(conversation_id, user=None, *, query="", origin=b"http://localhost"):
-    headers = [(b"origin", origin)]
+async def connect(
+    conversation_id,
+    user=None,
+    *,
+    query="",
+    origin=b"http://localhost",
+    host=b"localhost",
+    tls=False,
+):
+    headers = [(b"host", host), (b"origin", origin)]
     if user is not None:
         headers.append((b"cookie", await sync_to_async(session_cookie)(user)))
     path = f"/ws/conversations/{conversation_id}/" + (f"?{query}" if query else "")
     communicator = WebsocketCommunicator(application, path, headers=headers)
+    communicator.scope["scheme"] = "wss" if tls else "ws"
     connected, _ = await communicator.connect()
     return communicator, connected
 
@@ -47,6 +56,52 @@ async def test_anonymous_users_and_outsiders_are_refused(conversation, charlie):
 async def test_another_origin_is_refused(conversation, alice):
     _communicator, connected = await connect(conversation.pk, alice, origin=b"http://evil.test")
     assert not connected
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "tls"),
+    [
+        (b"127.0.0.1:8000", b"http://127.0.0.1:9999", False),
+        (b"localhost:8000", b"http://localhost:3000", False),
+        (b"localhost", b"http://localhost:3000", False),
+        (b"127.0.0.1", b"https://127.0.0.1", False),
+        (b"localhost", b"http://localhost", True),
+        (b"evil.test", b"http://evil.test", False),
+    ],
+)
+async def test_a_page_from_another_port_or_scheme_cannot_read_the_conversation(
+    conversation, alice, host, origin, tls
+):
+    communicator, connected = await connect(
+        conversation.pk, alice, host=host, origin=origin, tls=tls
+    )
+    assert not connected
+    assert await communicator.receive_nothing()
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "tls"),
+    [
+        (b"127.0.0.1:8000", b"http://127.0.0.1:8000", False),
+        (b"localhost", b"https://localhost", True),
+        (b"localhost:443", b"https://localhost", True),
+    ],
+)
+async def test_the_sites_own_origin_is_accepted(conversation, alice, host, origin, tls):
+    communicator, connected = await connect(
+        conversation.pk, alice, host=host, origin=origin, tls=tls
+    )
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_an_origin_in_csrf_trusted_origins_is_accepted(conversation, alice, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://studio.example.com"]
+    communicator, connected = await connect(
+        conversation.pk, alice, origin=b"https://studio.example.com"
+    )
+    assert connected
+    await communicator.disconnect()
 
 
 async def test_owner_gets_a_snapshot_then_live_events_in_order(conversation, alice):

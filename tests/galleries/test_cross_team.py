@@ -205,7 +205,11 @@ async def test_the_outsider_cannot_join_the_shared_conversations_websocket(
         communicator = WebsocketCommunicator(
             application,
             f"/ws/conversations/{conversation_id}/",
-            headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)],
+            headers=[
+                (b"host", b"localhost"),
+                (b"origin", b"http://localhost"),
+                (b"cookie", cookie),
+            ],
         )
         connected, _ = await communicator.connect()
         assert not connected, conversation_id
@@ -215,7 +219,11 @@ async def test_the_outsider_cannot_join_the_shared_conversations_websocket(
     communicator = WebsocketCommunicator(
         application,
         f"/ws/conversations/{victim['conversation'].pk}/",
-        headers=[(b"origin", b"http://localhost"), (b"cookie", member_cookie)],
+        headers=[
+            (b"host", b"localhost"),
+            (b"origin", b"http://localhost"),
+            (b"cookie", member_cookie),
+        ],
     )
     connected, _ = await communicator.connect()
     assert connected

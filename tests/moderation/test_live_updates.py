@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 async def connect(conversation_id, user, *, after=0):
     headers = [
+        (b"host", b"localhost"),
         (b"origin", b"http://localhost"),
         (b"cookie", await sync_to_async(session_cookie)(user)),
     ]

@@ -363,3 +363,16 @@ def test_a_failed_response_reports_its_usage_and_other_errors_none():
     }
     refused = APIStatusError("no", status=400, body={"error": {"message": "no"}})
     assert failure_usage(refused) == {}
+
+
+def test_an_error_event_quoting_the_key_is_redacted(server):
+    key = "gw-live-7Q2xVb9LmN4pK8sT"
+    event = {"type": "error", "code": "invalid_api_key", "message": f"Bad key: {key}."}
+    server.add(sse_reply([event]))
+    with (
+        UpstreamClient(server.url, key, sleep=lambda s: None) as upstream,
+        pytest.raises(ResponseFailed) as caught,
+    ):
+        progress_of(upstream)
+    assert key not in str(caught.value)
+    assert caught.value.message == "Bad key: [redacted]."
