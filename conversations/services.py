@@ -235,14 +235,15 @@ def _plan_turn(conversation, prompt, parent, api_mode, options, references, mask
     reference_infos = [
         _inspect(upload, f"reference image {i + 1}") for i, upload in enumerate(references)
     ]
-    source = _source_image(parent, reference_infos, api_mode)
+    parent_image = _parent_image(parent)
+    source = _source_image(parent_image, reference_infos, api_mode)
     normalized = _validate(
         model,
         api_mode,
         merged,
         conversation,
         prompt,
-        image_count=len(references) or (1 if source else 0),
+        image_count=len(references) + (1 if parent_image else 0),
         has_mask=mask is not None,
     )
     if get_model(model).is_gpt_image:
@@ -290,16 +291,20 @@ def _inspect(upload: Upload, label: str) -> imaging.ImageInfo:
         raise InvalidInput(str(exc), field="references") from None
 
 
-def _source_image(parent, reference_infos, api_mode) -> tuple[int, int] | None:
-    """The size of the image this turn edits: the first reference, else the parent's image."""
+def _parent_image(parent: Turn | None) -> Image | None:
+    """The parent's picture a follow-up edits (chain.py sends it first)."""
+    if parent is None:
+        return None
+    visible = parent.images.filter(role=Image.Role.FINAL, moderation=Image.Moderation.VISIBLE)
+    return visible.order_by("position", "id").first()
+
+
+def _source_image(parent_image, reference_infos, api_mode) -> tuple[int, int] | None:
+    """The size of the image this turn edits: the parent's image, else the first reference."""
+    if parent_image is not None:
+        return (parent_image.width, parent_image.height)
     if reference_infos:
         return (reference_infos[0].width, reference_infos[0].height)
-    final = None
-    if parent is not None:
-        visible = parent.images.filter(moderation=Image.Moderation.VISIBLE)
-        final = visible.filter(role=Image.Role.FINAL).first()
-    if final is not None:
-        return (final.width, final.height)
     if api_mode in IMAGE_MODES:
         raise InvalidInput(
             f"The {api_mode} mode needs an image: add a reference image or continue from a "
