@@ -57,6 +57,7 @@ export const api = {
   renameConversation: (id, title) => request("PATCH", `/api/conversations/${id}/`, { json: { title } }),
   deleteConversation: (id) => request("DELETE", `/api/conversations/${id}/`),
   startTurn: (conversationId, form) => request("POST", `/api/conversations/${conversationId}/turns/`, { form }),
+  getTurn: (id) => request("GET", `/api/turns/${id}/`),
   cancelTurn: (id) => request("POST", `/api/turns/${id}/cancel/`),
   retryTurn: (id) => request("POST", `/api/turns/${id}/retry/`),
   shareConversation: (id, teamId) => request("PATCH", `/api/conversations/${id}/`, { json: { team_id: teamId } }),

@@ -10,6 +10,7 @@ import { OptionsPanel } from "./options.js";
 import { ShareControl } from "./share.js";
 import { Sidebar } from "./sidebar.js";
 import { LiveSocket } from "./socket.js";
+import { TurnNotifier } from "./notify.js";
 import { Thread } from "./thread.js";
 import { TurnTree } from "./tree.js";
 import { truncate } from "./util.js";
@@ -24,6 +25,7 @@ const maskEditor = new MaskEditor($("#mask-dialog"));
 const compareView = new CompareView($("#compare-dialog"));
 const galleryPicker = new GalleryPicker($("#gallery-dialog"));
 const flagDialog = new FlagDialog($("#flag-dialog"));
+const notifier = new TurnNotifier({ toggle: $("#notify-toggle") });
 
 const options = new OptionsPanel({
   panel: $("#options-panel"),
@@ -44,11 +46,12 @@ const composer = new Composer({
       await openConversation(conversation.id, { push: true });
       return conversation.id;
     },
-    sent(turn) {
-      tree.mergeTurn(turn);
-      tree.select(turn.id);
+    sent(turns) {
+      for (const turn of turns) tree.mergeTurn(turn);
+      tree.select(turns[0].id);
       thread.scrollToBottom();
-      nameUntitled(turn.prompt);
+      for (const turn of turns) notifier.watch(turn.id);
+      nameUntitled(turns[0].prompt);
     },
   },
 });
@@ -70,11 +73,13 @@ const thread = new Thread({
         const turn = await api.retryTurn(turnId);
         tree.mergeTurn(turn);
         tree.select(turn.id);
+        notifier.watch(turn.id);
       } catch (error) {
         composer.showError(error.message);
       }
     },
     usePrompt: (text) => composer.setPrompt(text),
+    editPrompt: (turn) => composer.editPrompt(turn),
     editFrom: (turnId) => composer.continueFrom(turnId),
     mask: (turn, image) => maskEditor.open(image, (mask) => composer.setMask({ ...mask, turnId: turn.id })),
     compare: (before, after) => compareView.open(before, after),
@@ -92,16 +97,11 @@ const sidebar = new Sidebar({
   scrim: $("#sidebar-scrim"),
   username: root.dataset.username,
   onOpen: (id) => openConversation(id, { push: true }),
+  // A new conversation is made by its first prompt, so "New" never leaves an empty one behind.
   onNew: async () => {
     sidebar.setOpen(false);
-    try {
-      const conversation = await api.createConversation("");
-      sidebar.upsert(conversation);
-      await openConversation(conversation.id, { push: true });
-      composer.focus();
-    } catch (error) {
-      composer.showError(error.message);
-    }
+    await openConversation(null, { push: true });
+    composer.focus();
   },
   onDeleted: (id) => {
     if (id === state.conversationId) openConversation(null, { push: true });
@@ -137,7 +137,7 @@ function applyPermissions(conversation, permissions) {
 
 function setTitle(title) {
   $("#conversation-title").textContent = title || "Studio";
-  document.title = title ? `${title} · Studio` : "Studio";
+  notifier.setTitle(title ? `${title} · Studio` : "Studio");
 }
 
 function setLive(status) {
@@ -202,7 +202,11 @@ async function openConversation(id, { push = false } = {}) {
       }
       tree.applySnapshot(message);
     },
-    onEvent: (event) => tree.applyEvent(event),
+    onEvent: (event) => {
+      tree.applyEvent(event);
+      fillInDetails(event);
+      notifier.onEvent(event, tree.get(event.turn_id));
+    },
     onState: setLive,
     onForbidden: () => {
       applyPermissions(state.conversation, { add_turns: false, manage: false });
@@ -211,6 +215,20 @@ async function openConversation(id, { push = false } = {}) {
     },
   });
   state.socket.connect();
+}
+
+// Events are news, kept small: a turn first met through one (a collaborator's), or one that just
+// finished, is read once in full so it shows what a reload would (model, size, quality, times).
+const DETAIL_EVENTS = new Set(["turn.completed", "turn.failed", "turn.blocked", "turn.cancelled"]);
+async function fillInDetails(event) {
+  const turn = tree.get(event.turn_id);
+  if (!turn || (turn.image_model && !DETAIL_EVENTS.has(event.type))) return;
+  try {
+    const full = await api.getTurn(event.turn_id);
+    if (full.conversation_id === state.conversationId) tree.mergeTurn(full);
+  } catch {
+    // The event already showed what matters; the details come with the next snapshot.
+  }
 }
 
 /** A link to /c/<id>/#turn-<turn> (a gallery's "Open its turn") shows that turn's branch. */
@@ -225,6 +243,11 @@ function revealLinkedTurn() {
 window.addEventListener("popstate", () => {
   const match = /^\/c\/(\d+)\/?$/.exec(location.pathname);
   openConversation(match ? Number(match[1]) : null);
+});
+
+$("#skip-to-prompt")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  composer.focus();
 });
 
 document.addEventListener("keydown", (event) => {

@@ -64,7 +64,6 @@ export class TurnTree {
         conversation_id: event.conversation_id,
         prompt: event.prompt || "",
         api_mode: event.api_mode || "responses",
-        options: {},
         images: [],
         sequence: 0,
         queued_at: new Date().toISOString(),
