@@ -46,6 +46,14 @@ export class Composer {
         event.preventDefault();
       }
     });
+    // A phone has room for a short placeholder only; a clipped one reads as broken.
+    const narrow = window.matchMedia("(max-width: 520px)");
+    const long = this.prompt.placeholder;
+    const fitPlaceholder = () => {
+      this.prompt.placeholder = narrow.matches ? this.prompt.dataset.shortPlaceholder || long : long;
+    };
+    narrow.addEventListener("change", fitPlaceholder);
+    fitPlaceholder();
     this.prompt.addEventListener("input", () => {
       this.history = null; // typing ends browsing: the text is the person's now
       this.autosize();

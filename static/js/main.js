@@ -236,6 +236,7 @@ function revealLinkedTurn() {
   const turnId = Number(/^#turn-(\d+)$/.exec(location.hash)?.[1]);
   if (!tree.get(turnId)) return false;
   tree.select(turnId);
+  thread.pinned = false; // the linked turn stays in view as the images below it load
   requestAnimationFrame(() => document.getElementById(`turn-${turnId}`)?.scrollIntoView({ block: "center" }));
   return true;
 }

@@ -25,7 +25,7 @@ export class Thread {
       this.pinned = this.nearBottom();
     }, { passive: true });
     this.resized = new ResizeObserver(() => {
-      if (this.pinned) this.container.scrollTop = this.container.scrollHeight;
+      if (this.pinned) this.jumpToBottom();
     });
     this.resized.observe(container);
     tree.subscribe(() => this.render());
@@ -76,9 +76,13 @@ export class Thread {
 
   scrollToBottom() {
     this.pinned = true;
-    requestAnimationFrame(() => {
-      this.container.scrollTop = this.container.scrollHeight;
-    });
+    requestAnimationFrame(() => this.jumpToBottom());
+  }
+
+  // Instant, not smooth: while a smooth scroll runs, the thread is not yet at the bottom, so a
+  // turn arriving then (a watcher opening mid-start) was left below the fold.
+  jumpToBottom() {
+    this.container.scrollTo({ top: this.container.scrollHeight, behavior: "instant" });
   }
 
   createCard(turn) {
