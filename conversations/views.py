@@ -15,8 +15,9 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from conversations import services
+from conversations import pruning, services
 from conversations.errors import InvalidInput
+from conversations.export import export_conversation, export_filename
 from conversations.media import serve_image
 from conversations.models import Turn
 from conversations.presenters import present_conversation
@@ -108,9 +109,36 @@ def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse
     return JsonResponse(present_turn_for_user(request.user, turn), status=201)
 
 
+@api_view(["GET", "DELETE"])
+def turn_detail(request: HttpRequest, turn_id: int) -> HttpResponse:
+    turn = _turn_or_404(request, turn_id)
+    if request.method == "DELETE":
+        _check_can_add_turns(request, turn.conversation)
+        pruning.delete_turn(turn=turn, user=request.user)
+        return HttpResponse(status=204)
+    return JsonResponse(present_turn_for_user(request.user, turn))
+
+
+@api_view(["DELETE"])
+def image_detail(request: HttpRequest, image_id: int) -> HttpResponse:
+    image = get_image_for_user(request.user, image_id)
+    if image is None:
+        raise Http404
+    _check_can_add_turns(request, image.turn.conversation)
+    pruning.delete_image(image=image, user=request.user)
+    return HttpResponse(status=204)
+
+
 @api_view(["GET"])
-def turn_detail(request: HttpRequest, turn_id: int) -> JsonResponse:
-    return JsonResponse(present_turn_for_user(request.user, _turn_or_404(request, turn_id)))
+def conversation_export(request: HttpRequest, conversation_id: int) -> FileResponse:
+    conversation = _conversation_or_404(request, conversation_id)
+    archive = export_conversation(conversation, user=request.user)
+    return FileResponse(
+        archive,
+        as_attachment=True,
+        filename=export_filename(conversation),
+        content_type="application/zip",
+    )
 
 
 @api_view(["POST"])

@@ -80,6 +80,32 @@ const thread = new Thread({
     },
     usePrompt: (text) => composer.setPrompt(text),
     editPrompt: (turn) => composer.editPrompt(turn),
+    async deleteTurn(turn) {
+      const branch = tree.branch(turn.id);
+      const more = branch.length - 1;
+      const question = more ? `Delete this turn and the ${more} turn${more === 1 ? "" : "s"} continued from it?`
+        : "Delete this turn?";
+      if (!window.confirm(`${question} Its images go too. This cannot be undone.`)) return;
+      try {
+        await api.deleteTurn(turn.id);
+        tree.removeTurns(branch);
+      } catch (error) {
+        composer.showError(error.message);
+      }
+    },
+    async deleteImage(image, number) {
+      if (!window.confirm(`Delete image ${number}? This cannot be undone.`)) return;
+      try {
+        await api.deleteImage(image.id);
+        const turn = tree.get(image.turn_id) || [...tree.turns.values()].find((t) => t.images.some((i) => i.id === image.id));
+        if (turn) {
+          turn.images = turn.images.filter((i) => i.id !== image.id);
+          tree.notify([turn.id]);
+        }
+      } catch (error) {
+        composer.showError(error.message);
+      }
+    },
     editFrom: (turnId) => composer.continueFrom(turnId),
     mask: (turn, image) => maskEditor.open(image, (mask) => composer.setMask({ ...mask, turnId: turn.id })),
     compare: (before, after) => compareView.open(before, after),
@@ -133,6 +159,9 @@ function applyPermissions(conversation, permissions) {
     ? `You are watching ${conversation.owner}'s conversation. Editors of ${conversation.team?.name ?? "its team"} can add to it.`
     : "";
   share.show(conversation, permissions);
+  const exportLink = $("#export-link");
+  exportLink.hidden = !conversation;
+  if (conversation) exportLink.href = `/api/conversations/${conversation.id}/export/`;
 }
 
 function setTitle(title) {

@@ -104,8 +104,12 @@ export class Thread {
       title: "Edit this prompt and send it as a new version",
       "aria-label": "Edit this prompt and send it as a new version",
       onclick: () => this.actions.editPrompt(this.tree.get(turn.id)) }, "Edit");
+    const remove = h("button.btn.ghost.tiny.delete-turn", { type: "button", dataset: { needsEdit: "" },
+      title: "Delete this turn and the turns continued from it",
+      "aria-label": "Delete this turn and the turns continued from it",
+      onclick: () => this.actions.deleteTurn(this.tree.get(turn.id)) }, "Delete");
     card.append(
-      h("div.bubble", {}, h("div.bubble-head", {}, p.switcher, edit), p.prompt, p.inputs),
+      h("div.bubble", {}, h("div.bubble-head", {}, p.switcher, edit, remove), p.prompt, p.inputs),
       h("div.result", {}, p.frames, p.stage, p.error, p.revised, p.meta, p.actions),
     );
     return card;
@@ -293,7 +297,10 @@ export class Thread {
         h("a.btn.small", { href: `${image.url}?download=1`, download: "" }, "Download"),
         h("button.btn.small", { type: "button", onclick: () => this.actions.addToGallery(image) }, "Add to gallery"),
         h("a.btn.small", { href: image.url, target: "_blank", rel: "noopener" }, "Open full size"),
-        h("button.btn.small.ghost", { type: "button", onclick: () => this.actions.flag(image) }, `Flag${suffix}`));
+        h("button.btn.small.ghost", { type: "button", onclick: () => this.actions.flag(image) }, `Flag${suffix}`),
+        // A turn's only image goes with the turn; of several, each may go on its own.
+        done.length > 1 ? h("button.btn.small.ghost.delete-image", { type: "button", dataset: { needsEdit: "" },
+          onclick: () => this.actions.deleteImage(image, index + 1) }, `Delete image${suffix}`) : null);
       box.append(row);
     });
   }
