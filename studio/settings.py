@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "galleries",
     "usage",
     "moderation",
+    "favourites",
 ]
 
 MIDDLEWARE = [

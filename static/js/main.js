@@ -26,6 +26,7 @@ const compareView = new CompareView($("#compare-dialog"));
 const galleryPicker = new GalleryPicker($("#gallery-dialog"));
 const flagDialog = new FlagDialog($("#flag-dialog"));
 const notifier = new TurnNotifier({ toggle: $("#notify-toggle") });
+const favourites = new Set(); // image ids in this person's favourites
 
 const options = new OptionsPanel({
   panel: $("#options-panel"),
@@ -109,6 +110,19 @@ const thread = new Thread({
     editFrom: (turnId) => composer.continueFrom(turnId),
     mask: (turn, image) => maskEditor.open(image, (mask) => composer.setMask({ ...mask, turnId: turn.id })),
     compare: (before, after) => compareView.open(before, after),
+    isFavourite: (imageId) => favourites.has(imageId),
+    async toggleFavourite(image) {
+      const liked = favourites.has(image.id);
+      try {
+        if (liked) await api.unfavourite(image.id);
+        else await api.favourite(image.id);
+        if (liked) favourites.delete(image.id);
+        else favourites.add(image.id);
+        tree.notify();
+      } catch (error) {
+        composer.showError(error.message);
+      }
+    },
     addToGallery: (image) => galleryPicker.open(image),
     flag: (image) => flagDialog.open(image),
   },
@@ -297,6 +311,10 @@ async function start() {
     composer.showError(`Could not load the image options: ${error.message}`);
   }
   sidebar.load();
+  api.listFavourites().then((data) => {
+    for (const favourite of data.favourites) favourites.add(favourite.image_id);
+    if (favourites.size) tree.notify();
+  }).catch(() => {}); // the stars are a convenience; the studio works without them
   await openConversation(state.conversationId);
   root.dataset.ready = "1";
 }

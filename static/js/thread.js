@@ -279,7 +279,8 @@ export class Thread {
 
   renderActions(box, turn) {
     const done = finals(turn);
-    const key = `${turn.status}:${done.map((i) => `${i.id}${i.moderation || ""}`).join(",")}`;
+    const liked = (image) => this.actions.isFavourite(image.id);
+    const key = `${turn.status}:${done.map((i) => `${i.id}${i.moderation || ""}${liked(i) ? "*" : ""}`).join(",")}`;
     if (box.dataset.key === key) return;
     box.dataset.key = key;
     clear(box);
@@ -295,6 +296,9 @@ export class Thread {
         parentImage ? h("button.btn.small", { type: "button",
           onclick: () => this.actions.compare(parentImage, image) }, "Compare") : null,
         h("a.btn.small", { href: `${image.url}?download=1`, download: "" }, "Download"),
+        h("button.btn.small.favourite-toggle", { type: "button", "aria-pressed": String(liked(image)),
+          title: liked(image) ? "In your favourites; press to remove it" : "Add to your favourites",
+          onclick: () => this.actions.toggleFavourite(image) }, liked(image) ? `★ Favourite${suffix}` : `☆ Favourite${suffix}`),
         h("button.btn.small", { type: "button", onclick: () => this.actions.addToGallery(image) }, "Add to gallery"),
         h("a.btn.small", { href: image.url, target: "_blank", rel: "noopener" }, "Open full size"),
         h("button.btn.small.ghost", { type: "button", onclick: () => this.actions.flag(image) }, `Flag${suffix}`),

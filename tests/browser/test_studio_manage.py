@@ -71,3 +71,31 @@ def test_export_a_conversation_as_a_zip(session, tmp_path):
         assert turn["options"]["size"] == "1024x1024"
         [image] = turn["images"]
         assert image["file"] in archive.namelist()
+
+
+def test_favourite_an_image_and_find_it_on_the_favourites_page(session):
+    page = session.page
+    session.sign_up()
+    new_conversation(session)
+    send(session, "a fox asleep under a fern")
+    turn = last_turn(session)
+    wait_final(turn)
+    star = turn.get_by_role("button", name="Favourite")
+    star.click()
+    expect(star).to_have_attribute("aria-pressed", "true")
+    expect(star).to_have_text("★ Favourite")
+    page.reload()
+    page.wait_for_selector("#studio[data-ready='1']")
+    expect(last_turn(session).get_by_role("button", name="Favourite")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+    page.click(".topbar >> text=Favourites")
+    expect(page.locator(".favourite")).to_have_count(1)
+    expect(page.locator(".favourite-prompt")).to_have_text("a fox asleep under a fern")
+    session.shot("favourites")
+    page.get_by_role("button", name="Remove").click()
+    expect(page.locator(".favourite")).to_have_count(0)
+    expect(page.locator("#favourites-empty")).to_be_visible()
+    page.get_by_role("link", name="Studio").first.click()
+    page.wait_for_selector("#studio[data-ready='1']")
