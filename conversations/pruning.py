@@ -2,21 +2,31 @@
 
 Open pages hear of it at once (`turn.deleted`, `turn.images_changed`); a page that missed
 the event drops what is gone at its next snapshot, which lists every turn id that remains.
+Apps that must keep something (moderation keeps what its cases are about) register a guard.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from django.db import transaction
 
-from conversations.errors import InvalidInput
-from conversations.events import publish_on_commit
+from common.errors import InvalidInput
+from conversations.events import record_and_announce
 from conversations.models import Image, Turn
-from conversations.presenters import present_image, turn_event
-from conversations.recording import advance_sequence, delete_files
-from moderation.models import Case
+from conversations.presenters import present_image
+from conversations.recording import delete_files
 
 VISIBLE, HIDDEN = Image.Moderation.VISIBLE, Image.Moderation.HIDDEN
-UNDER_REVIEW = "{what} is part of a moderation case, so it is kept for the site's staff."
+
+# (turn ids, image ids) about to be deleted -> a message refusing it, or None.
+Guard = Callable[[Sequence[int], Sequence[int]], str | None]
+_guards: list[Guard] = []
+
+
+def register_guard(guard: Guard) -> None:
+    if guard not in _guards:
+        _guards.append(guard)
 
 
 def delete_turn(*, turn: Turn, user) -> list[int]:
@@ -32,14 +42,10 @@ def delete_turn(*, turn: Turn, user) -> list[int]:
             "delete it.",
             status=403,
         )
-    if Case.objects.filter(turn__in=branch).exists():
-        raise InvalidInput(UNDER_REVIEW.format(what="A turn in this branch"))
     images = list(Image.objects.filter(turn__in=branch))
+    _check_guards(branch, [image.pk for image in images])
     with transaction.atomic():
-        advance_sequence(turn)
-        publish_on_commit(
-            turn.conversation_id, turn_event(turn, "turn.deleted", deleted_turn_ids=branch)
-        )
+        record_and_announce(turn, "turn.deleted", deleted_turn_ids=branch)
         turns.delete()
         transaction.on_commit(lambda: delete_files(images))
     return branch
@@ -55,25 +61,20 @@ def delete_image(*, image: Image, user) -> Turn:
             "Only the conversation's owner and the turn's author can delete its images.",
             status=403,
         )
-    others = turn.images.filter(role=Image.Role.FINAL, moderation=Image.Moderation.VISIBLE)
-    if not others.exclude(pk=image.pk).exists():
+    others = turn.images.filter(role=Image.Role.FINAL, moderation=VISIBLE).exclude(pk=image.pk)
+    if not others.exists():
         raise InvalidInput("This is the turn's only image; delete the turn instead.")
-    if Case.objects.filter(image=image).exists():
-        raise InvalidInput(UNDER_REVIEW.format(what="This image"))
+    _check_guards([], [image.pk])
     with transaction.atomic():
         Image.objects.filter(pk=image.pk).delete()
         transaction.on_commit(lambda: delete_files([image]))
-        advance_sequence(turn)
         remaining = list(turn.images.all())
-        publish_on_commit(
-            turn.conversation_id,
-            turn_event(
-                turn,
-                "turn.images_changed",
-                images=[present_image(i) for i in remaining if i.moderation == VISIBLE],
-                hidden_image_ids=[i.pk for i in remaining if i.moderation == HIDDEN],
-                removed_image_ids=[image.pk],
-            ),
+        record_and_announce(
+            turn,
+            "turn.images_changed",
+            images=[present_image(i) for i in remaining if i.moderation == VISIBLE],
+            hidden_image_ids=[i.pk for i in remaining if i.moderation == HIDDEN],
+            removed_image_ids=[image.pk],
         )
     return turn
 
@@ -85,3 +86,10 @@ def branch_ids(turn: Turn) -> list[int]:
         frontier = list(Turn.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
         ids += frontier
     return ids
+
+
+def _check_guards(turn_ids: Sequence[int], image_ids: Sequence[int]) -> None:
+    for guard in _guards:
+        refusal = guard(turn_ids, image_ids)
+        if refusal:
+            raise InvalidInput(refusal)

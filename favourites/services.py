@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
 from conversations.models import Image
 from favourites.models import Favourite
 

@@ -7,11 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
+from common.api import api_view
 from conversations.selectors import get_image_for_user
 from favourites import services
 from favourites.presenters import present_favourite
 from favourites.selectors import list_favourites
-from studio.api import api_view
 
 
 @login_required

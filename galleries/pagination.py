@@ -13,9 +13,9 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
+from common.ids import is_id
 from galleries.models import GalleryItem
-from teams.access import is_id
 
 DEFAULT_PAGE_SIZE = 48
 MAX_PAGE_SIZE = 100

@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
+from common.text import clean_text
 from conversations.models import Image
-from conversations.services import clean_text
 from galleries.models import Gallery, GalleryItem, PublicLink
 from teams.models import Team
 

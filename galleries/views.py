@@ -23,7 +23,9 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from conversations.errors import InvalidInput
+from common.api import api_view, json_body
+from common.errors import InvalidInput
+from common.shortcuts import found_or_404
 from conversations.media import serve_image
 from conversations.models import Image
 from conversations.selectors import get_image_for_user
@@ -31,7 +33,6 @@ from galleries import selectors, services
 from galleries.models import Gallery, GalleryItem
 from galleries.pagination import Page, parse_limit, parse_sort
 from galleries.presenters import present_gallery, present_item, present_link
-from studio.api import api_view, json_body
 from teams.access import get_membership
 
 CANNOT_EDIT = (
@@ -54,7 +55,7 @@ def galleries_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @ensure_csrf_cookie
 def gallery_page(request: HttpRequest, gallery_id: int) -> HttpResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     try:
         page, filters = page_from_request(request, selectors.member_items(gallery, request.user))
     except InvalidInput as exc:
@@ -70,7 +71,7 @@ def gallery_page(request: HttpRequest, gallery_id: int) -> HttpResponse:
 
 @require_GET
 def item_image(request: HttpRequest, gallery_id: int, item_id: int) -> FileResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     item = selectors.get_item(selectors.visible_items_of(gallery, request.user), item_id)
     if item is None:
         raise Http404
@@ -95,7 +96,7 @@ def galleries_collection(request: HttpRequest) -> JsonResponse:
 
 @api_view(["GET", "PATCH", "DELETE"])
 def gallery_detail(request: HttpRequest, gallery_id: int) -> HttpResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     if request.method == "GET":
         return JsonResponse(present_gallery(gallery))
     _check(selectors.can_edit(gallery), CANNOT_EDIT)
@@ -113,7 +114,7 @@ def gallery_detail(request: HttpRequest, gallery_id: int) -> HttpResponse:
 
 @api_view(["GET", "POST"])
 def items_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     if request.method == "GET":
         page, _ = page_from_request(request, selectors.member_items(gallery, request.user))
         items = [present_item(item) for item in page.items]
@@ -124,13 +125,18 @@ def items_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
     item = services.add_item(
         gallery=gallery, image=image, caption=body.get("caption"), added_by=request.user
     )
-    return JsonResponse(present_item(_item_or_404(request, gallery, item.pk)), status=201)
+    return JsonResponse(
+        present_item(
+            found_or_404(selectors.get_item(selectors.member_items(gallery, request.user), item.pk))
+        ),
+        status=201,
+    )
 
 
 @api_view(["GET", "PATCH", "DELETE"])
 def item_detail(request: HttpRequest, gallery_id: int, item_id: int) -> HttpResponse:
-    gallery = _gallery_or_404(request, gallery_id)
-    item = _item_or_404(request, gallery, item_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
+    item = found_or_404(selectors.get_item(selectors.member_items(gallery, request.user), item_id))
     if request.method == "GET":
         return JsonResponse(present_item(item))
     _check(selectors.can_edit(gallery), CANNOT_EDIT)
@@ -145,8 +151,8 @@ def item_detail(request: HttpRequest, gallery_id: int, item_id: int) -> HttpResp
 
 @api_view(["POST"])
 def move_item(request: HttpRequest, gallery_id: int, item_id: int) -> JsonResponse:
-    gallery = _gallery_or_404(request, gallery_id)
-    item = _item_or_404(request, gallery, item_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
+    item = found_or_404(selectors.get_item(selectors.member_items(gallery, request.user), item_id))
     _check(selectors.can_edit(gallery), CANNOT_EDIT)
     body = json_body(request)
     before = _anchor(request, gallery, body, "before_id")
@@ -160,7 +166,7 @@ def move_item(request: HttpRequest, gallery_id: int, item_id: int) -> JsonRespon
 
 @api_view(["GET", "POST"])
 def links_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     _check(selectors.can_share(gallery), CANNOT_SHARE)
     if request.method == "GET":
         return JsonResponse({"links": [present_link(x) for x in selectors.list_links(gallery)]})
@@ -173,7 +179,7 @@ def links_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
 
 @api_view(["POST"])
 def revoke_link(request: HttpRequest, gallery_id: int, link_id: int) -> JsonResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     _check(selectors.can_share(gallery), CANNOT_SHARE)
     link = selectors.get_link(gallery, link_id)
     if link is None:
@@ -182,20 +188,6 @@ def revoke_link(request: HttpRequest, gallery_id: int, link_id: int) -> JsonResp
 
 
 # --- Parsing and access -------------------------------------------------------------------
-
-
-def _gallery_or_404(request: HttpRequest, gallery_id: int) -> Gallery:
-    gallery = selectors.get_gallery_for_user(request.user, gallery_id)
-    if gallery is None:
-        raise Http404
-    return gallery
-
-
-def _item_or_404(request: HttpRequest, gallery: Gallery, item_id) -> GalleryItem:
-    item = selectors.get_item(selectors.member_items(gallery, request.user), item_id)
-    if item is None:
-        raise Http404
-    return item
 
 
 def _check(allowed: bool, message: str) -> None:

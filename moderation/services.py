@@ -13,10 +13,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
+from common.text import clean_text
 from conversations.image_visibility import set_image_moderation
 from conversations.models import Image
-from conversations.services import clean_text
 from moderation.models import AccountStanding, Case, Decision, Flag, Reason
 
 NOTE_MAX = 1000

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from conversations.errors import InvalidInput
-from conversations.media import serve_image
+from common.api import api_view
+from common.errors import InvalidInput
 from conversations.selectors import get_image_for_user
 from galleries.selectors import get_item_for_user
 from moderation import services
@@ -28,12 +28,10 @@ from moderation.forms import DecisionForm, QueueFilterForm
 from moderation.models import Flag
 from moderation.selectors import (
     get_cases_for_staff,
-    get_image_for_staff,
     is_staff,
     review_cards,
     review_queue,
 )
-from studio.api import api_view
 
 PAGE_SIZE = 30
 
@@ -93,15 +91,6 @@ def lift_suspension(request: HttpRequest, user_id: int) -> HttpResponse:
     if services.lift_suspension(actor=request.user, user=user, note=request.POST.get("note")):
         messages.success(request, f"{user.get_username()} may start images again.")
     return redirect(_back(request, reverse("moderation:queue")))
-
-
-@staff_only
-@require_GET
-def staff_image(request: HttpRequest, image_id: int) -> HttpResponse:
-    image = get_image_for_staff(request.user, image_id)
-    if image is None:
-        raise Http404
-    return serve_image(request, image)
 
 
 # --- Everyone -----------------------------------------------------------------------------

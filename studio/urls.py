@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("api/capabilities/", views.capabilities, name="capabilities"),
     path("", include("teams.urls")),
     path("", include("moderation.urls")),
     path("", include("conversations.urls")),

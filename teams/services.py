@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
+from common.text import clean_text
 from conversations.events import check_access_on_commit
 from conversations.models import Conversation
-from conversations.services import clean_text
 from teams.models import Invitation, Membership, Team
 
 NAME_MAX = 100

@@ -15,10 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from conversations.errors import InvalidInput
-from studio.api import api_view
+from common.api import api_view
+from common.errors import InvalidInput
+from common.ids import is_id
+from common.shortcuts import found_or_404
 from teams import selectors, services
-from teams.access import get_membership, is_id, memberships_of
+from teams.access import get_membership, memberships_of
 from teams.models import Invitation, Membership
 
 OWNERS_ONLY = "Only the team's owners can do that."
@@ -38,13 +40,13 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
-    return _team_page(request, _membership_or_404(request, team_id))
+    return _team_page(request, found_or_404(get_membership(request.user, team_id)))
 
 
 @login_required
 @require_POST
 def team_action(request: HttpRequest, team_id: int, action: str) -> HttpResponse:
-    membership = _membership_or_404(request, team_id)
+    membership = found_or_404(get_membership(request.user, team_id))
     handler = TEAM_ACTIONS.get(action)
     if handler is None:
         raise Http404
@@ -54,7 +56,7 @@ def team_action(request: HttpRequest, team_id: int, action: str) -> HttpResponse
 @login_required
 @require_POST
 def member_action(request: HttpRequest, team_id: int, member_id: int, action: str) -> HttpResponse:
-    membership = _membership_or_404(request, team_id)
+    membership = found_or_404(get_membership(request.user, team_id))
     if action not in ("role", "remove"):
         raise Http404
     target = membership.team.memberships.filter(pk=member_id).first() if is_id(member_id) else None
@@ -195,13 +197,6 @@ def _run(request: HttpRequest, membership: Membership, action) -> HttpResponse:
 def _require_owner(membership: Membership) -> None:
     if not membership.is_owner:
         raise InvalidInput(OWNERS_ONLY, status=403)
-
-
-def _membership_or_404(request: HttpRequest, team_id: int) -> Membership:
-    membership = get_membership(request.user, team_id)
-    if membership is None:
-        raise Http404
-    return membership
 
 
 def _team_list_page(request: HttpRequest, *, error: InvalidInput | None = None) -> HttpResponse:

@@ -57,11 +57,12 @@ def studio_settings(media, sim):
 @pytest.fixture
 def run(django_capture_on_commit_callbacks):
     """Start a turn and run it to the end (turns dispatch inline on commit in these tests)."""
+    from conversations.planning import TurnRequest
     from conversations.services import start_turn
 
     def start(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            turn = start_turn(**kwargs)
+            turn = start_turn(TurnRequest(**kwargs))
         turn.refresh_from_db()
         return turn
 

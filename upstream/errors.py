@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from upstream.gateway_errors import QUOTA, UNKNOWN_MODEL, unwrap
+
 # Codes the provider uses when its safety system refuses a prompt or an image
 # (protocol §2.4 and §5). "content_filter" is the reason of an incomplete response.
 MODERATION_CODES = frozenset(
@@ -159,14 +161,17 @@ class APIStatusError(UpstreamError):
 
     @property
     def is_retryable(self) -> bool:
-        if self.code == "insufficient_quota":
+        # Gateways answer these with 429 or 503, but asking again cannot help.
+        if self.code in (QUOTA, UNKNOWN_MODEL) or self.is_moderation_block:
             return False
         return self.status in RETRYABLE_STATUSES or (self.status or 0) >= 500
 
     @property
     def user_message(self) -> str:
-        if self.code == "insufficient_quota":
+        if self.code == QUOTA:
             return "The image provider account has run out of credit."
+        if self.code == UNKNOWN_MODEL:
+            return f"The image provider does not offer this model to this API key: {self.message}"
         return super().user_message
 
 
@@ -274,15 +279,18 @@ def error_from_response(
         fields = body if isinstance(body, dict) else {}
         if isinstance(body, dict) and isinstance(body.get("error"), str):
             fields = {**body, "message": body["error"]}
-    message = _message_for(response, fields, body)
+    # Gateways wrap the provider's error (LiteLLM, new-api); the person reads the provider's.
+    unwrapped = unwrap(
+        _message_for(response, fields, body), code=fields.get("code"), type=fields.get("type")
+    )
     return status_error_class(response.status_code)(
-        redact(message, secret),
+        redact(unwrapped.message, secret),
         status=response.status_code,
-        code=_str_or_none(fields.get("code")),
-        type=_str_or_none(fields.get("type")),
+        code=unwrapped.code,
+        type=unwrapped.type,
         param=_str_or_none(fields.get("param")) or None,
-        request_id=response.headers.get("x-request-id"),
-        retry_after=retry_after,
+        request_id=response.headers.get("x-request-id") or unwrapped.request_id,
+        retry_after=retry_after if retry_after is not None else unwrapped.retry_after,
         body=body,
     )
 

@@ -37,6 +37,7 @@ from upstream.errors import (
     UpstreamError,
     error_from_response,
 )
+from upstream.gateway_errors import unwrap
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ class ImagesResult:
     raw: dict[str, Any] = field(repr=False)
 
 
-Progress = PartialImage | FinalImage | Completed
+# ProgressEvent comes only from transports without partial images (chat image models).
+Progress = PartialImage | FinalImage | Completed | ev.ProgressEvent
 
 
 class ImageStream:
@@ -107,8 +109,11 @@ class ImageStream:
         *,
         expected_images: int | None = None,
         secret: str | None = None,
+        fetch_url: Callable[[str], bytes] | None = None,
     ) -> None:
         self._open_response = open_response
+        # Fetches `url` images of a JSON answer to a streamed request (see _json_answer).
+        self._fetch_url = fetch_url
         # Images API streams have no terminal event of their own: after this many
         # `*.completed` events the stream is done (None: a Responses stream).
         self._expected_images = expected_images
@@ -241,6 +246,10 @@ class ImageStream:
             response.close()
 
     def _read(self, response: httpx.Response) -> Iterator[ev.Event]:
+        answered = _json_answer(response, self._fetch_url)
+        if answered is not None:
+            yield from answered
+            return
         try:
             for sse in _iter_sse(response, self._secret):
                 if self._closed.is_set():
@@ -265,6 +274,47 @@ class ImageStream:
 
 
 _DONE = ev.UnknownEvent(type="[DONE]", raw={})
+
+
+def _json_answer(
+    response: httpx.Response, fetch_url: Callable[[str], bytes] | None
+) -> list[ev.Event] | None:
+    """The events a whole JSON answer to a streamed request stands for; None if it is not one.
+
+    Gateways that cannot relay a stream (LiteLLM's Images API edits) answer with the
+    finished result instead: an ImagesResponse becomes one `*.completed` event per image
+    (the usage on the first, as it covers them all), a Response object its terminal event.
+    """
+    if "json" not in response.headers.get("content-type", "") or not response.is_success:
+        return None
+    response.read()
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or "error" in body:
+        return None
+    if isinstance(body.get("data"), list):
+        return _images_events(body, fetch_url)
+    if body.get("object") == "response" and body.get("status"):
+        return [ev.parse_event({"type": f"response.{body['status']}", "response": body})]
+    return None
+
+
+def _images_events(
+    body: dict[str, Any], fetch_url: Callable[[str], bytes] | None
+) -> list[ev.Event]:
+    echoed = {k: body[k] for k in ("size", "quality", "background", "output_format") if k in body}
+    events = []
+    for index, datum in enumerate(entry for entry in body["data"] if isinstance(entry, dict)):
+        b64 = datum.get("b64_json") or _url_to_b64(datum.get("url"), fetch_url)
+        raw = {"type": "image_generation.completed", "b64_json": b64, **echoed}
+        if index == 0 and isinstance(body.get("usage"), dict):
+            raw["usage"] = body["usage"]
+        if datum.get("revised_prompt"):
+            raw["revised_prompt"] = datum["revised_prompt"]
+        events.append(ev.parse_event(raw))
+    return events
 
 
 def _iter_sse(response: httpx.Response, secret: str | None) -> Iterator[Any]:
@@ -349,10 +399,13 @@ def failure_from_event(event: ev.Event, *, request_id: str | None = None) -> Res
         param, error_type = None, "incomplete"
     else:
         code, message, param, error_type = _response_error(event)
+    unwrapped = unwrap(
+        message or "The image provider failed to finish the response.", code=code, type=error_type
+    )
     return ResponseFailed(
-        message or "The image provider failed to finish the response.",
-        code=code,
-        type=error_type,
+        unwrapped.message,
+        code=unwrapped.code,
+        type=unwrapped.type,
         param=param,
         request_id=request_id,
         body=event.raw,

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from conversations.errors import InvalidInput
+from common.api import api_view
+from common.errors import InvalidInput
+from common.shortcuts import found_or_404
 from conversations.models import Turn
-from conversations.views import api_view
 from teams.access import teams_of
 from upstream.capabilities import MAX_PARTIAL_IMAGES, get_model
 from upstream.errors import InvalidRequest
@@ -40,7 +41,7 @@ def my_usage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def team_usage(request: HttpRequest, team_id: int) -> HttpResponse:
-    team = _team_or_404(request, team_id)
+    team = found_or_404(get_team_for_member(request.user, team_id))
     return _page(
         request,
         turns=turns_of_team(team.pk),
@@ -60,7 +61,7 @@ def my_export(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @require_GET
 def team_export(request: HttpRequest, team_id: int) -> StreamingHttpResponse:
-    team = _team_or_404(request, team_id)
+    team = found_or_404(get_team_for_member(request.user, team_id))
     return _csv(request, turns_of_team(team.pk), f"studio-usage-team-{team.pk}")
 
 
@@ -115,13 +116,6 @@ def _csv(request: HttpRequest, turns, stem: str) -> StreamingHttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{stem}-{start}-{end}.csv"'
     return response
-
-
-def _team_or_404(request: HttpRequest, team_id: int):
-    team = get_team_for_member(request.user, team_id)
-    if team is None:
-        raise Http404
-    return team
 
 
 def _count(params, name: str, low: int, high: int) -> int:

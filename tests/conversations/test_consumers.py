@@ -11,6 +11,7 @@ from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
+from conversations.planning import TurnRequest
 from conversations.services import start_turn
 from studio.asgi import application
 
@@ -61,7 +62,9 @@ async def test_owner_gets_a_snapshot_then_live_events_in_order(conversation, ali
     assert snapshot["type"] == "snapshot" and snapshot["turns"] == []
 
     turn = await sync_to_async(start_turn)(
-        conversation=conversation, author=alice, prompt="a fox", options={"partial_images": 2}
+        TurnRequest(
+            conversation=conversation, author=alice, prompt="a fox", options={"partial_images": 2}
+        )
     )
     frames = await receive_until(communicator, "turn.completed")
 
@@ -83,10 +86,12 @@ async def test_owner_gets_a_snapshot_then_live_events_in_order(conversation, ali
 
 
 async def test_resume_sends_only_what_changed_since(conversation, alice):
-    first = await sync_to_async(start_turn)(conversation=conversation, author=alice, prompt="first")
+    first = await sync_to_async(start_turn)(
+        TurnRequest(conversation=conversation, author=alice, prompt="first")
+    )
     await sync_to_async(first.refresh_from_db)()
     second = await sync_to_async(start_turn)(
-        conversation=conversation, author=alice, prompt="second", parent=first
+        TurnRequest(conversation=conversation, author=alice, prompt="second", parent=first)
     )
     await sync_to_async(second.refresh_from_db)()
 
@@ -142,11 +147,17 @@ async def test_a_socket_that_missed_events_catches_up_with_a_snapshot(
 
 
 def write_a_turn_without_news(conversation, author):
-    from conversations.models import Turn
-    from conversations.recording import advance_sequence
+    from django.db import transaction
 
-    turn = Turn.objects.create(
-        conversation=conversation, author=author, prompt="unannounced", image_model="gpt-image-1"
-    )
-    advance_sequence(turn)
+    from conversations.events import record_quietly
+    from conversations.models import Turn
+
+    with transaction.atomic():
+        turn = Turn.objects.create(
+            conversation=conversation,
+            author=author,
+            prompt="unannounced",
+            image_model="gpt-image-1",
+        )
+        record_quietly(turn)
     return turn

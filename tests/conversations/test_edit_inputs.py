@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
 from conversations.models import Image, Turn
-from conversations.services import Upload, start_turn
+from conversations.planning import TurnRequest, Upload
+from conversations.services import start_turn
 from tests.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -93,12 +94,14 @@ def test_a_mask_is_checked_against_the_continued_image_not_the_first_reference(
 
     with pytest.raises(InvalidInput) as refused:
         start_turn(
-            conversation=conversation,
-            author=alice,
-            prompt="change the sky",
-            parent=first,
-            references=[photo],
-            mask=painted_mask((640, 480)),
+            TurnRequest(
+                conversation=conversation,
+                author=alice,
+                prompt="change the sky",
+                parent=first,
+                references=[photo],
+                mask=painted_mask((640, 480)),
+            )
         )
 
     assert refused.value.field == "mask"

@@ -55,7 +55,8 @@ def test_open_pages_hear_of_a_deletion_and_snapshots_list_what_remains(
     root, child, grandchild, other = tree
     published = []
     monkeypatch.setattr(
-        "conversations.events.publish", lambda conv_id, event: published.append(event)
+        "conversations.events._group_send",
+        lambda group, message: published.append(message["event"]),
     )
     with django_capture_on_commit_callbacks(execute=True):
         api.delete(f"/api/turns/{child.pk}/")
@@ -131,7 +132,8 @@ def test_deleting_one_of_two_images_keeps_the_turn_and_tells_open_pages(
     first, second = turn.images.filter(role=Image.Role.FINAL).order_by("id")
     published = []
     monkeypatch.setattr(
-        "conversations.events.publish", lambda conv_id, event: published.append(event)
+        "conversations.events._group_send",
+        lambda group, message: published.append(message["event"]),
     )
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from conversations.models import Image
+from conversations.planning import TurnRequest
 from conversations.services import start_turn
 from moderation import services
 from moderation.models import Case
@@ -49,7 +50,9 @@ def share_and_draw(conversation, alice, bob, staff):
     conversation.team = team
     conversation.save()
     turn = start_turn(
-        conversation=conversation, author=alice, prompt="a fox", options={"partial_images": 1}
+        TurnRequest(
+            conversation=conversation, author=alice, prompt="a fox", options={"partial_images": 1}
+        )
     )
     turn.refresh_from_db()
     return turn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conversations.planning import TurnRequest
 from conversations.services import share_conversation, start_turn
 from teams.models import Membership
 from teams.services import create_team
@@ -38,7 +39,9 @@ def shared(conversation, team, alice, django_capture_on_commit_callbacks):
     """alice's conversation, shared with the team, with one finished turn."""
     share_conversation(conversation=conversation, team_id=team.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        turn = start_turn(conversation=conversation, author=alice, prompt="a lighthouse")
+        turn = start_turn(
+            TurnRequest(conversation=conversation, author=alice, prompt="a lighthouse")
+        )
     turn.refresh_from_db()
     assert turn.status == "completed"
     return conversation

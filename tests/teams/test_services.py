@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
 from conversations.models import Conversation
 from conversations.services import share_conversation
 from teams import services

@@ -1,4 +1,5 @@
-"""`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]`."""
+"""`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]
+[--persona NAME]`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import uvicorn
 
 from upstream.simulator.app import create_app
+from upstream.simulator.personas import PERSONAS
 from upstream.simulator.state import SimulatorState
 
 
@@ -25,10 +27,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--gateway", action="store_true", help="behave like the constrained gateway"
     )
+    parser.add_argument(
+        "--persona",
+        default="",
+        choices=["", *PERSONAS],
+        help="play a gateway in front of the provider: " + ", ".join(PERSONAS),
+    )
     args = parser.parse_args(argv)
     state = SimulatorState()
-    state.configure(latency=args.latency, gateway=args.gateway)
-    print(f"simulator on http://{args.host}:{args.port}/v1 (gateway={args.gateway})", flush=True)
+    state.configure(latency=args.latency, gateway=args.gateway, persona=args.persona)
+    persona = args.persona or "none"
+    print(
+        f"simulator on http://{args.host}:{args.port}/v1 (gateway={args.gateway}, "
+        f"persona={persona})",
+        flush=True,
+    )
     uvicorn.run(
         create_app(state), host=args.host, port=args.port, log_level="warning", backlog=1024
     )

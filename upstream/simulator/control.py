@@ -25,9 +25,15 @@ def routes(state: SimulatorState) -> list[Route]:
                 isinstance(latency, list | tuple) and len(latency) == 2
             ):
                 return _bad("latency must be [min, max] seconds")
-            state.configure(
-                latency=tuple(latency) if latency is not None else None, gateway=body.get("gateway")
-            )
+            try:
+                state.configure(
+                    latency=tuple(latency) if latency is not None else None,
+                    gateway=body.get("gateway"),
+                    persona=body.get("persona"),
+                    link_ttl=body.get("link_ttl"),
+                )
+            except (TypeError, ValueError) as exc:
+                return _bad(str(exc))
         return JSONResponse(_settings(state))
 
     async def faults(request: Request) -> Response:
@@ -73,7 +79,12 @@ def routes(state: SimulatorState) -> list[Route]:
 
 
 def _settings(state: SimulatorState) -> dict[str, Any]:
-    return {"latency": list(state.settings.latency), "gateway": state.settings.gateway}
+    return {
+        "latency": list(state.settings.latency),
+        "gateway": state.settings.gateway,
+        "persona": state.settings.persona,
+        "link_ttl": state.links.ttl,
+    }
 
 
 async def _json(request: Request) -> dict[str, Any]:

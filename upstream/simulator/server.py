@@ -43,9 +43,14 @@ class RunningSimulator:
         self.state.reset()
 
     def configure(
-        self, *, latency: tuple[float, float] | None = None, gateway: bool | None = None
+        self,
+        *,
+        latency: tuple[float, float] | None = None,
+        gateway: bool | None = None,
+        persona: str | None = None,
+        link_ttl: float | None = None,
     ) -> None:
-        self.state.configure(latency=latency, gateway=gateway)
+        self.state.configure(latency=latency, gateway=gateway, persona=persona, link_ttl=link_ttl)
 
     def stop(self) -> None:
         self._server.should_exit = True
@@ -68,10 +73,11 @@ def start_in_thread(
     port: int = 0,
     latency: tuple[float, float] = (0.0, 0.0),
     gateway: bool = False,
+    persona: str = "",
 ) -> RunningSimulator:
     """Start the simulator and return once it accepts connections."""
     state = SimulatorState()
-    state.configure(latency=latency, gateway=gateway)
+    state.configure(latency=latency, gateway=gateway, persona=persona)
     # Binding the socket ourselves makes port=0 usable: the real port is known at once.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -11,7 +11,7 @@ from functools import wraps
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
 
 
 def api_view(methods: list[str]):
