@@ -280,7 +280,9 @@ function revealLinkedTurn() {
   if (!tree.get(turnId)) return false;
   tree.select(turnId);
   thread.pinned = false; // the linked turn stays in view as the images below it load
-  requestAnimationFrame(() => document.getElementById(`turn-${turnId}`)?.scrollIntoView({ block: "center" }));
+  // Instant: a smooth scroll starting at the bottom would read as "still following the newest".
+  requestAnimationFrame(() => document.getElementById(`turn-${turnId}`)
+    ?.scrollIntoView({ block: "center", behavior: "instant" }));
   return true;
 }
 

@@ -54,7 +54,10 @@ export class TurnTree {
     // A deletion this page missed: whatever the conversation no longer holds goes.
     if (Array.isArray(snapshot.turn_ids)) {
       const kept = new Set(snapshot.turn_ids);
-      for (const id of [...this.turns.keys()]) if (!kept.has(id)) this.turns.delete(id);
+      // A turn newer than the snapshot (just sent) is not in it, yet not deleted either.
+      for (const [id, turn] of this.turns) {
+        if (!kept.has(id) && turn.sequence <= snapshot.sequence) this.turns.delete(id);
+      }
     }
     this.notify();
   }
