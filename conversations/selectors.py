@@ -140,4 +140,6 @@ def conversation_snapshot(
         "after": after,
         "conversation": present_conversation(conversation),
         "turns": turns,
+        # Every turn that still exists, so a page that missed a deletion drops what is gone.
+        "turn_ids": list(conversation.turns.values_list("pk", flat=True)),
     }

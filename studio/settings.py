@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "galleries",
     "usage",
     "moderation",
+    "favourites",
 ]
 
 MIDDLEWARE = [
