@@ -10,7 +10,9 @@ socket's buffer meanwhile, which is all these short HTTP calls need.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -170,3 +172,20 @@ def summarise_turn(turn: dict[str, Any]) -> dict[str, Any]:
 
 def database_view(snapshot: dict[str, Any]) -> dict[int, dict[str, Any]]:
     return {turn["id"]: summarise_turn(turn) for turn in snapshot["turns"]}
+
+
+async def settle(socket: Socket, browser: Browser, conversation_id: int, *, within: float) -> None:
+    """Read the socket until its view equals the database's, or ``within`` seconds pass.
+
+    News lost on the way (a Redis restart, a send that timed out) reaches a page with the
+    socket's next resync snapshot, not at once.
+    """
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        snapshot = await asyncio.to_thread(browser.snapshot, conversation_id)
+        if socket.view.turns == database_view(snapshot) and (
+            socket.view.sequence == snapshot["sequence"]
+        ):
+            return
+        with contextlib.suppress(TimeoutError):
+            await socket.receive(timeout=1.0)

@@ -20,9 +20,9 @@ from tests.integration.checks import RUNNING, assert_settled
 from tests.integration.client import (
     ConversationView,
     Socket,
-    database_view,
     open_socket,
     reopen_socket,
+    settle,
 )
 from tests.integration.stack import (
     DB_NAME,
@@ -285,14 +285,3 @@ def test_a_redis_restart_mid_stream_loses_nothing(redis_stack: Stack):
 
 def finished(view: ConversationView, turn_id: int) -> bool:
     return view.turns.get(turn_id, {}).get("status") not in (None, *RUNNING)
-
-
-async def settle(socket: Socket, browser: Browser, conversation_id: int, *, within: float) -> None:
-    """Read the socket until its view equals the database's, or ``within`` seconds pass."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        snapshot = await asyncio.to_thread(browser.snapshot, conversation_id)
-        if socket.view.turns == database_view(snapshot):
-            return
-        with contextlib.suppress(TimeoutError):
-            await socket.receive(timeout=1.0)
