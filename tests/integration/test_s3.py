@@ -31,7 +31,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def s3() -> Iterator[S3Server]:
-    require_services()
+    require_services(redis_server=True)
     require_s3()
     server = S3Server(ARTIFACTS_ROOT / "s3-server")
     server.start()
@@ -41,7 +41,8 @@ def s3() -> Iterator[S3Server]:
 
 @pytest.fixture(scope="module")
 def s3_stack(s3: S3Server) -> Iterator[Stack]:
-    running = Stack("integration-s3", db_name=f"{DB_NAME}_s3", env=s3.environment())
+    # A private Redis too: on the session stack's db its worker would take these turns.
+    running = Stack("integration-s3", db_name=f"{DB_NAME}_s3", own_redis=True, env=s3.environment())
     try:
         running.start()
         yield running
