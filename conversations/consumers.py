@@ -70,10 +70,10 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        after = _after_from_query(self.scope)
-        self.relayed = RelayedSequences(covered=after)
+        # The first snapshot covers everything up to its sequence, whatever `after` claims.
+        self.relayed = RelayedSequences()
         self.sending = asyncio.Lock()
-        await self.send_snapshot(after=after)
+        await self.send_snapshot(after=_after_from_query(self.scope))
         self.resync_task = asyncio.create_task(self.keep_in_sync())
 
     async def disconnect(self, code: int) -> None:
