@@ -345,6 +345,12 @@ async function swapImage(frame, image, turn) {
     width: image.width,
     height: image.height,
   });
+  // The new layer is the picture from now on; older ones only fade out beneath it, hidden
+  // from assistive technology so the turn never reads as two pictures at once.
+  for (const older of frame.querySelectorAll("img.layer")) {
+    older.classList.add("leaving");
+    older.setAttribute("aria-hidden", "true");
+  }
   frame.append(layer);
   frame.dataset.shown = image.role;
   frame.dataset.imageId = image.id;

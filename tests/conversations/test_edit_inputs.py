@@ -12,7 +12,7 @@ from common.errors import InvalidInput
 from conversations.models import Image, Turn
 from conversations.planning import TurnRequest, Upload
 from conversations.services import start_turn
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

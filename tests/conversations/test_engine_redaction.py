@@ -28,7 +28,9 @@ def gateway() -> Iterator[LoopbackServer]:
 @pytest.fixture
 def published(monkeypatch) -> list[dict]:
     sent: list[dict] = []
-    monkeypatch.setattr(events, "publish", lambda conversation_id, event: sent.append(event))
+    monkeypatch.setattr(
+        events, "_send_event", lambda conversation_id, text: sent.append(json.loads(text))
+    )
     return sent
 
 

@@ -12,7 +12,7 @@ from PIL import Image as PILImage
 from conversations.image_visibility import set_image_moderation
 from conversations.models import Image
 from conversations.planning import Upload
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 
