@@ -2,9 +2,10 @@
 
 Celery's warm shutdown (SIGTERM) waits for the tasks it runs, and a turn may stream for
 minutes. A turn on a background response (conversations.resume) need not be waited for:
-the worker closes its stream, gives up its lease and dispatches the turn again, and another
-worker resumes it after the last recorded event within seconds, instead of after the
-broker's visibility timeout or the sweep. Other turns are left to finish as before.
+the worker closes its stream and gives up its lease, and once it consumes no more tasks it
+dispatches the turn again: another worker resumes it after the last recorded event within
+seconds, instead of after the broker's visibility timeout or the sweep. Other turns are
+left to finish as before.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _tracked: set[int] = set()
 _handed_back: set[int] = set()
+_released: set[int] = set()
 _lock = threading.Lock()
 
 
@@ -56,7 +58,7 @@ def was_handed_back(turn_id: int) -> bool:
 
 
 def release(turn_id: int) -> None:
-    """Give up the turn's lease and dispatch it again, for another worker to resume.
+    """Give up the turn's lease, for another worker to claim it.
 
     Called by the thread that ran the turn once its stream is closed, so nothing this
     worker still does can cross the next worker's writes.
@@ -67,6 +69,18 @@ def release(turn_id: int) -> None:
         heartbeat_at=expired
     )
     if released:
-        from conversations.dispatch import dispatch_turn  # late: dispatch imports the engine
+        with _lock:
+            _released.add(turn_id)
 
+
+def dispatch_released() -> list[int]:
+    """Dispatch the released turns again; call once this worker consumes no more tasks
+    (Celery's worker_shutdown), or it would take them back itself."""
+    from conversations.dispatch import dispatch_turn  # late: dispatch imports the engine
+
+    with _lock:
+        turn_ids = sorted(_released)
+        _released.clear()
+    for turn_id in turn_ids:
         dispatch_turn(turn_id)
+    return turn_ids

@@ -193,8 +193,10 @@ def test_a_warm_shutdown_hands_the_turn_back_for_another_worker(
     monkeypatch.setattr("conversations.dispatch.dispatch_turn", dispatched.append)
     turn = run(conversation=conversation, author=alice, prompt="a red fox", options=PARTIALS)
 
-    assert turn.status == "streaming" and dispatched == [turn.pk]
+    assert turn.status == "streaming" and dispatched == []
     assert turn.heartbeat_at < timezone.now() - timedelta(seconds=30)
+    # Once the worker consumes no more tasks, the turn goes back to the queue.
+    assert handback.dispatch_released() == [turn.pk] and dispatched == [turn.pk]
     monkeypatch.setattr(TurnOutput, "partial", write_partial)
     engine.run_turn(turn.pk)  # the next worker
     turn.refresh_from_db()
