@@ -81,6 +81,11 @@ class ProviderProfile:
     """Image models for which `input_fidelity` must not be sent (400
     invalid_input_fidelity_model); validation refuses it before the call."""
 
+    background_resume: bool = False
+    """Responses turns run as background responses (`background: true`) whose stream can
+    be resumed after a sequence number, retrieved and cancelled: a turn whose worker died
+    continues on the same response instead of generating again."""
+
     default_instructions: str = DEFAULT_INSTRUCTIONS
     """Instructions sent when the profile requires them and the caller gave none."""
 
@@ -131,7 +136,7 @@ class ProviderProfile:
         return rest
 
 
-OPENAI = ProviderProfile(name="openai")
+OPENAI = ProviderProfile(name="openai", background_resume=True)
 
 # VibeAPI-style gateway (seed S3, tested 2026-05-08). Unknown capabilities are assumed
 # absent: a false "no" costs a re-upload, a false "yes" costs a failed turn.
