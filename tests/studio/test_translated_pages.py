@@ -87,5 +87,5 @@ def test_the_delete_confirmation_quotes_the_team_name_once(client, alice, harbou
     page = client.get(
         reverse("teams:detail", args=[harbour.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN"
     ).content.decode()
-    confirm = page.split("return confirm('", 1)[1].split("')", 1)[0]
-    assert confirm.startswith("要删除 O\\u0027Hara \\u003Cb\\u003E 及其图库吗？")
+    confirm = page.split('data-confirm="', 1)[1].split('"', 1)[0]
+    assert confirm.startswith("要删除 O&#x27;Hara &lt;b&gt; 及其图库吗？")
