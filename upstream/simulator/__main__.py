@@ -1,4 +1,5 @@
-"""`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]`."""
+"""`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]
+[--realistic]`."""
 
 from __future__ import annotations
 
@@ -25,10 +26,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--gateway", action="store_true", help="behave like the constrained gateway"
     )
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="photographic detail: pictures weigh what real ones do (1.5-3 MB PNG at 1024x1024)",
+    )
     args = parser.parse_args(argv)
     state = SimulatorState()
-    state.configure(latency=args.latency, gateway=args.gateway)
-    print(f"simulator on http://{args.host}:{args.port}/v1 (gateway={args.gateway})", flush=True)
+    state.configure(latency=args.latency, gateway=args.gateway, realistic=args.realistic)
+    print(
+        f"simulator on http://{args.host}:{args.port}/v1 "
+        f"(gateway={args.gateway}, realistic={args.realistic})",
+        flush=True,
+    )
     uvicorn.run(
         create_app(state), host=args.host, port=args.port, log_level="warning", backlog=1024
     )

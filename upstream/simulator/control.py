@@ -25,8 +25,13 @@ def routes(state: SimulatorState) -> list[Route]:
                 isinstance(latency, list | tuple) and len(latency) == 2
             ):
                 return _bad("latency must be [min, max] seconds")
+            realistic = body.get("realistic")
+            if realistic is not None and not isinstance(realistic, bool):
+                return _bad("realistic must be true or false")
             state.configure(
-                latency=tuple(latency) if latency is not None else None, gateway=body.get("gateway")
+                latency=tuple(latency) if latency is not None else None,
+                gateway=body.get("gateway"),
+                realistic=realistic,
             )
         return JSONResponse(_settings(state))
 
@@ -73,7 +78,12 @@ def routes(state: SimulatorState) -> list[Route]:
 
 
 def _settings(state: SimulatorState) -> dict[str, Any]:
-    return {"latency": list(state.settings.latency), "gateway": state.settings.gateway}
+    settings = state.settings
+    return {
+        "latency": list(settings.latency),
+        "gateway": settings.gateway,
+        "realistic": settings.realistic,
+    }
 
 
 async def _json(request: Request) -> dict[str, Any]:

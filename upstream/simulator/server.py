@@ -43,9 +43,13 @@ class RunningSimulator:
         self.state.reset()
 
     def configure(
-        self, *, latency: tuple[float, float] | None = None, gateway: bool | None = None
+        self,
+        *,
+        latency: tuple[float, float] | None = None,
+        gateway: bool | None = None,
+        realistic: bool | None = None,
     ) -> None:
-        self.state.configure(latency=latency, gateway=gateway)
+        self.state.configure(latency=latency, gateway=gateway, realistic=realistic)
 
     def stop(self) -> None:
         self._server.should_exit = True
@@ -68,10 +72,11 @@ def start_in_thread(
     port: int = 0,
     latency: tuple[float, float] = (0.0, 0.0),
     gateway: bool = False,
+    realistic: bool = False,
 ) -> RunningSimulator:
     """Start the simulator and return once it accepts connections."""
     state = SimulatorState()
-    state.configure(latency=latency, gateway=gateway)
+    state.configure(latency=latency, gateway=gateway, realistic=realistic)
     # Binding the socket ourselves makes port=0 usable: the real port is known at once.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -16,6 +16,8 @@ from upstream.simulator.store import Store
 class Settings:
     latency: tuple[float, float] = (0.0, 0.0)
     gateway: bool = False
+    # Photographic detail in every picture: real-sized files, at more CPU per new picture.
+    realistic: bool = False
 
     def pick_latency(self) -> float:
         low, high = self.latency
@@ -33,13 +35,19 @@ class SimulatorState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def configure(
-        self, *, latency: tuple[float, float] | None = None, gateway: bool | None = None
+        self,
+        *,
+        latency: tuple[float, float] | None = None,
+        gateway: bool | None = None,
+        realistic: bool | None = None,
     ) -> None:
         with self.lock:
             if latency is not None:
                 self.settings.latency = (float(latency[0]), float(latency[1]))
             if gateway is not None:
                 self.settings.gateway = bool(gateway)
+            if realistic is not None:
+                self.settings.realistic = bool(realistic)
 
     def reset(self) -> None:
         """Back to a clean server: no faults, no recordings, default settings kept."""

@@ -18,7 +18,12 @@ def test_start_in_thread_serves_on_a_loopback_port_and_stops():
             and running.base + "/v1" == running.url
         )
         health = httpx.get(f"{running.base}/_simulator/health").json()
-        assert health == {"status": "ok", "latency": [0.1, 0.2], "gateway": True}
+        assert health == {
+            "status": "ok",
+            "latency": [0.1, 0.2],
+            "gateway": True,
+            "realistic": False,
+        }
     finally:
         running.stop()
     try:
@@ -64,6 +69,7 @@ def test_command_line_runs_the_server():
             "--latency",
             "0-0.1",
             "--gateway",
+            "--realistic",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -77,6 +83,7 @@ def test_command_line_runs_the_server():
             except httpx.TransportError:
                 time.sleep(0.1)
         assert health["gateway"] is True and health["latency"] == [0.0, 0.1]
+        assert health["realistic"] is True
     finally:
         process.terminate()
         process.wait(timeout=10)
