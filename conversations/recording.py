@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from conversations import imaging
+from conversations import imaging, previews
 from conversations.models import Conversation, Image, Turn
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ def store_image(
     image_call_id: str = "",
     thumbnail: bool | None = None,
 ) -> Image:
-    """Put the bytes in storage and record them; partial previews get no thumbnail."""
+    """Put the bytes in storage and record them, with the light preview the live view shows
+    (partials and finals) and a thumbnail (all but partials, unless told)."""
     info = imaging.describe(data)
     image = Image(
         turn=turn,
@@ -57,10 +58,8 @@ def store_image(
     stem = f"{role}-{partial_index if partial_index is not None else position}-{info.sha256[:12]}"
     image.file.save(f"{stem}.{info.format}", ContentFile(data), save=False)
     try:
-        if thumbnail if thumbnail is not None else role != Image.Role.PARTIAL:
-            image.thumbnail.save(
-                f"{stem}-thumb.webp", ContentFile(imaging.make_thumbnail(data)), save=False
-            )
+        thumbnail = thumbnail if thumbnail is not None else role != Image.Role.PARTIAL
+        previews.attach_derived(image, data, stem, thumbnail=thumbnail)
         image.save()
     except BaseException:
         delete_files([image])
@@ -83,7 +82,7 @@ def keeping_files_on_commit() -> Iterator[list[Image]]:
 
 def delete_files(images: Iterable[Image]) -> None:
     for image in images:
-        for field in (image.file, image.thumbnail):
+        for field in (image.file, image.preview, image.thumbnail):
             if field:
                 try:
                     field.storage.delete(field.name)
