@@ -10,6 +10,7 @@ from tests.browser.test_studio_page import last_turn, new_conversation, send, wa
 pytestmark = pytest.mark.browser
 
 PREVIEW_MAX_BYTES = 150_000
+LIGHT = ("?preview=1", "?thumbnail=1")
 
 
 @pytest.fixture
@@ -35,9 +36,10 @@ def test_a_streaming_turn_downloads_previews_and_the_full_image_only_when_asked(
     wait_final(turn)
     roles = [layer["role"] for layer in page.evaluate("window.__layers")]
     assert "partial" in roles and "final" in roles, roles
-    shown = [layer.get_attribute("src") for layer in turn.locator("img.layer").all()]
+    shown = turn.locator("img.layer").evaluate_all("els => els.map((e) => e.getAttribute('src'))")
     assert shown and all(src.endswith("?preview=1") for src in shown), shown
-    assert fetched and all(url.endswith("?preview=1") for url, _ in fetched), fetched
+    # Previews for the frame, the final's thumbnail for the "continuing from" chip.
+    assert fetched and all(url.endswith(LIGHT) for url, _ in fetched), fetched
     assert all(size <= PREVIEW_MAX_BYTES for _, size in fetched), fetched
 
     # The mask editor paints on the full image: it is fetched now, once, and it is big.
@@ -46,6 +48,6 @@ def test_a_streaming_turn_downloads_previews_and_the_full_image_only_when_asked(
     page.wait_for_function(
         "() => document.querySelector('#mask-dialog img')?.complete === true", timeout=15_000
     )
-    full = [(url, size) for url, size in fetched if "preview=1" not in url]
+    full = [(url, size) for url, size in fetched if not url.endswith(LIGHT)]
     assert len(full) == 1 and full[0][1] > 1_000_000, full
     session.shot("mask-on-full-image")
