@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 from bench.registry import Bench, benchmark
@@ -96,10 +95,8 @@ def watch_turns(bench: Bench, chromium, watchers: int) -> list[Figure]:
 
 def open_page(bench: Bench, chromium, conversation_id: int):
     context = chromium.new_context(viewport={"width": 1280, "height": 860})
-    cookies = SimpleCookie(bench.browser.cookie_header())
-    context.add_cookies(
-        [{"name": k, "value": v.value, "url": bench.stack.base_url} for k, v in cookies.items()]
-    )
+    cookies = bench.browser.http.cookies.items()
+    context.add_cookies([{"name": k, "value": v, "url": bench.stack.base_url} for k, v in cookies])
     context.add_init_script(PAINT_SCRIPT)
     page = context.new_page()
     page.goto(f"{bench.stack.base_url}/c/{conversation_id}/")

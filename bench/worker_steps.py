@@ -123,7 +123,8 @@ def _replay(partials: list[str]) -> dict[str, list]:
         with _timed(samples["write"]):
             image.file.save(f"{stem}.png", ContentFile(data), save=False)
         with _timed(samples["preview"]):
-            previews.attach_derived(image, data, stem, thumbnail=False)
+            derived = previews.derive(data, role=Image.Role.PARTIAL, thumbnail=False)
+            previews.attach_derived(image, derived, stem)
         samples["preview_bytes"].append(image.preview.size)
         with _timed(samples["database"]), transaction.atomic():
             Turn.objects.filter(pk=turn.pk, status=Turn.Status.STREAMING).update(

@@ -6,8 +6,9 @@ Each partial and final gets a WebP no larger than ``PREVIEW_EDGE`` on its longes
 of KB), made from the same decode as its gallery thumbnail. The full image stays one request
 away for whoever asks: open full size, download, compare, the mask editor.
 
-Made inline, before the event that announces the image: the browser needs the preview to
-paint, so making it later would only move the wait and add an event (docs/operations.md).
+Made inline, before the event that announces the image (the browser needs the preview to
+paint, so making it later would only move the wait and add an event), and before the
+transaction that records it, which holds the conversation's row lock (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -71,15 +72,22 @@ def _fit(picture: PILImage.Image, edge: int, *, whole_factor: bool) -> PILImage.
     return picture.resize(size, PILImage.Resampling.BILINEAR, reducing_gap=2.0)
 
 
-def attach_derived(image: Image, data: bytes, stem: str, *, thumbnail: bool) -> None:
-    """Save the image's preview (partials and finals) and thumbnail (when asked) to storage;
-    the caller saves the row."""
-    derived = make_derived(
+def derive(data: bytes, *, role: str, thumbnail: bool) -> Derived:
+    """What an image of ``role`` gets: a preview (partials and finals), a thumbnail if asked.
+
+    Call it before the transaction that records the image: that transaction holds the
+    conversation's row lock (its sequence number), and other turns of the conversation wait
+    on that lock for as long as Pillow works inside it."""
+    return make_derived(
         data,
-        preview=image.role in PREVIEWED_ROLES,
+        preview=role in PREVIEWED_ROLES,
         thumbnail=thumbnail,
-        partial=image.role == Image.Role.PARTIAL,
+        partial=role == Image.Role.PARTIAL,
     )
+
+
+def attach_derived(image: Image, derived: Derived, stem: str) -> None:
+    """Save the preview and thumbnail to storage; the caller saves the row."""
     if derived.preview is not None:
         image.preview.save(f"{stem}-preview.webp", ContentFile(derived.preview), save=False)
     if derived.thumbnail is not None:

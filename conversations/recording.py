@@ -39,9 +39,11 @@ def store_image(
     partial_index: int | None = None,
     image_call_id: str = "",
     thumbnail: bool | None = None,
+    derived: previews.Derived | None = None,
 ) -> Image:
     """Put the bytes in storage and record them, with the light preview the live view shows
-    (partials and finals) and a thumbnail (all but partials, unless told)."""
+    (partials and finals) and a thumbnail (all but partials, unless told). Pass ``derived``
+    (``previews.derive``) made before the transaction, to keep Pillow out of it."""
     info = imaging.describe(data)
     image = Image(
         turn=turn,
@@ -58,8 +60,10 @@ def store_image(
     stem = f"{role}-{partial_index if partial_index is not None else position}-{info.sha256[:12]}"
     image.file.save(f"{stem}.{info.format}", ContentFile(data), save=False)
     try:
-        thumbnail = thumbnail if thumbnail is not None else role != Image.Role.PARTIAL
-        previews.attach_derived(image, data, stem, thumbnail=thumbnail)
+        if derived is None:
+            thumbnail = thumbnail if thumbnail is not None else role != Image.Role.PARTIAL
+            derived = previews.derive(data, role=role, thumbnail=thumbnail)
+        previews.attach_derived(image, derived, stem)
         image.save()
     except BaseException:
         delete_files([image])
