@@ -31,8 +31,10 @@ new MutationObserver((records) => {
   for (const record of records) for (const node of record.addedNodes) {
     if (node.nodeType !== 1 || !node.matches("img.layer")) continue;
     const id = Number(node.dataset.imageId);
-    node.decode().catch(() => {}).then(() => requestAnimationFrame(() =>
-      window.__painted.push({id, at: performance.timeOrigin + performance.now()})));
+    const note = () => window.__painted.push({id, at: performance.timeOrigin + performance.now()});
+    // A page the browser does not show gets no animation frames: it counts once decoded.
+    node.decode().catch(() => {}).then(() =>
+      document.visibilityState === "visible" ? requestAnimationFrame(note) : note());
   }
 }).observe(document, {childList: true, subtree: true});
 """
