@@ -42,12 +42,13 @@ def test_a_streaming_turn_downloads_previews_and_the_full_image_only_when_asked(
     assert fetched and all(url.endswith(LIGHT) for url, _ in fetched), fetched
     assert all(size <= PREVIEW_MAX_BYTES for _, size in fetched), fetched
 
-    # The mask editor paints on the full image: it is fetched now, once, and it is big.
-    turn.get_by_role("button", name="Paint mask").click()
+    # The mask editor paints on the full image: it is fetched now, and it is big.
+    def is_full(response) -> bool:
+        return "/media/images/" in response.url and not response.url.endswith(LIGHT)
+
+    with page.expect_response(is_full) as full:
+        turn.get_by_role("button", name="Paint mask").click()
     expect(page.locator("#mask-dialog canvas")).to_be_visible()
-    page.wait_for_function(
-        "() => document.querySelector('#mask-dialog img')?.complete === true", timeout=15_000
-    )
-    full = [(url, size) for url, size in fetched if not url.endswith(LIGHT)]
-    assert len(full) == 1 and full[0][1] > 1_000_000, full
+    assert len(full.value.body()) > 1_000_000
+    assert not [url for url, _ in fetched if not url.endswith(LIGHT) and url != full.value.url]
     session.shot("mask-on-full-image")
