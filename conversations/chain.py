@@ -7,7 +7,7 @@ as input. When a provider rejects a stored id the call falls back to resending t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +40,6 @@ class UpstreamCall:
     note: str = ""
     images: list[InputFile] = field(default_factory=list)
     mask: InputFile | None = None
-    resend: UpstreamCall | None = None
 
     @property
     def streams(self) -> bool:
@@ -60,12 +59,17 @@ class UpstreamCall:
             return client.edit_images(self.payload, self.images, self.mask)
         return client.create_variation(self.payload, self.images[0])
 
-    def fallback(self) -> UpstreamCall | None:
-        """The same call resending the parent's image, when a stored id was used."""
-        return self.resend
+
+@dataclass(frozen=True)
+class CallPlan:
+    """The call to make, and the one to make instead if the provider rejects a stored id:
+    the same request resending the parent's image. None when no stored id is used."""
+
+    primary: UpstreamCall
+    fallback: UpstreamCall | None = None
 
 
-def plan_call(turn: Turn) -> UpstreamCall:
+def plan_call(turn: Turn) -> CallPlan:
     profile = get_profile(turn.conversation.provider_profile)
     references = [_input_file(image) for image in _images(turn, Image.Role.REFERENCE)]
     masks = _images(turn, Image.Role.MASK)
@@ -76,28 +80,30 @@ def plan_call(turn: Turn) -> UpstreamCall:
     return _images_call(turn, profile, references, mask, parent_image)
 
 
-def _responses_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
+def _responses_call(turn, profile, references, mask, parent_image) -> CallPlan:
     parent = turn.parent
     build = _responses_builder(turn, profile, references, mask)
     if parent is None or parent_image is None:
-        return build(None, "")
-    # A mask applies to the first input image, so a masked edit of the parent's picture
-    # must carry that picture itself.
+        return CallPlan(build(None, ""))
+    # The parent's picture is the image being edited: with a mask (which applies to the
+    # first input image) or references beside it, it must be in the request itself, first,
+    # or the model edits a reference instead.
     strategy = profile.choose_continuation(
         has_response_id=bool(parent.response_id),
         has_image_call_id=bool(parent_image.image_call_id),
         is_branch=_is_branch(turn),
-        has_mask=mask is not None and not references,
+        has_mask=mask is not None,
+        has_references=bool(references),
     )
     resend = build(Continuation(RESEND_IMAGE, image=_input_file(parent_image)), parent.response_id)
     if strategy == RESEND_IMAGE:
-        return resend
+        return CallPlan(resend)
     continuation = Continuation(
         strategy,
         previous_response_id=parent.response_id or None,
         image_call_id=parent_image.image_call_id or None,
     )
-    return replace(build(continuation, parent.response_id), resend=resend)
+    return CallPlan(build(continuation, parent.response_id), fallback=resend)
 
 
 def _responses_builder(turn, profile: ProviderProfile, references, mask):
@@ -124,8 +130,9 @@ def _responses_builder(turn, profile: ProviderProfile, references, mask):
     return build
 
 
-def _images_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
-    images = references or ([_input_file(parent_image)] if parent_image else [])
+def _images_call(turn, profile, references, mask, parent_image) -> CallPlan:
+    # The image being edited goes first, references after it: a mask applies to the first.
+    images = ([_input_file(parent_image)] if parent_image else []) + references
     spec = get_model(turn.image_model)
     payload = build_images_params(
         profile=profile,
@@ -135,8 +142,8 @@ def _images_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
         options=turn.options,
         stream=spec.supports_streaming,
     )
-    resent = turn.api_mode != Turn.ApiMode.GENERATE and not references and parent_image
-    return UpstreamCall(
+    resent = turn.api_mode != Turn.ApiMode.GENERATE and parent_image is not None
+    call = UpstreamCall(
         mode=turn.api_mode,
         payload=payload,
         continuation=RESEND_IMAGE if resent else "",
@@ -144,6 +151,7 @@ def _images_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
         images=images,
         mask=mask,
     )
+    return CallPlan(call)
 
 
 def _is_branch(turn: Turn) -> bool:

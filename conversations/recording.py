@@ -1,7 +1,7 @@
-"""Writes what a turn produced: rows and files first, then the event that announces them.
+"""Stores the images a turn sends and receives, and deletes their files again.
 
-Each change a browser can see takes the conversation's next sequence number inside the
-same transaction, so the row lock orders commits and sequence numbers alike.
+Files are written before their rows; a transaction that does not commit takes its files
+with it (``keeping_files_on_commit``), so a failed write leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -12,22 +12,11 @@ from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from conversations import imaging, previews
-from conversations.models import Conversation, Image, Turn
+from conversations.models import Image, Turn
 
 log = logging.getLogger(__name__)
-
-
-def advance_sequence(turn: Turn) -> int:
-    """Give ``turn`` the conversation's next sequence number. Call inside a transaction."""
-    conversation = Conversation.objects.filter(pk=turn.conversation_id)
-    conversation.update(last_sequence=F("last_sequence") + 1, updated_at=timezone.now())
-    turn.sequence = conversation.values_list("last_sequence", flat=True).get()
-    Turn.objects.filter(pk=turn.pk).update(sequence=turn.sequence)
-    return turn.sequence
 
 
 def store_image(
@@ -44,7 +33,46 @@ def store_image(
     """Put the bytes in storage and record them, with the light preview the live view shows
     (partials and finals) and a thumbnail (all but partials, unless told). Pass ``derived``
     (``previews.derive``) made before the transaction, to keep Pillow out of it."""
-    info = imaging.describe(data)
+    if derived is None:
+        wanted = thumbnail if thumbnail is not None else role != Image.Role.PARTIAL
+        derived = previews.derive(data, role=role, thumbnail=wanted)
+    return _store(
+        turn,
+        data,
+        imaging.describe(data),
+        derived=derived,
+        role=role,
+        position=position,
+        partial_index=partial_index,
+        image_call_id=image_call_id,
+    )
+
+
+def store_upload(
+    turn: Turn, upload: imaging.CheckedImage, *, role: str, position: int = 0
+) -> Image:
+    """Store an upload that was checked, and thumbnailed, when the turn was planned."""
+    return _store(
+        turn,
+        upload.data,
+        upload.info,
+        derived=previews.Derived(preview=None, thumbnail=upload.thumbnail),
+        role=role,
+        position=position,
+    )
+
+
+def _store(
+    turn: Turn,
+    data: bytes,
+    info: imaging.ImageInfo,
+    *,
+    derived: previews.Derived,
+    role: str,
+    position: int = 0,
+    partial_index: int | None = None,
+    image_call_id: str = "",
+) -> Image:
     image = Image(
         turn=turn,
         role=role,
@@ -60,9 +88,6 @@ def store_image(
     stem = f"{role}-{partial_index if partial_index is not None else position}-{info.sha256[:12]}"
     image.file.save(f"{stem}.{info.format}", ContentFile(data), save=False)
     try:
-        if derived is None:
-            thumbnail = thumbnail if thumbnail is not None else role != Image.Role.PARTIAL
-            derived = previews.derive(data, role=role, thumbnail=thumbnail)
         previews.attach_derived(image, derived, stem)
         image.save()
     except BaseException:

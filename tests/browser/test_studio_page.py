@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -17,13 +16,20 @@ TURN = "article.turn"
 FINAL_TIMEOUT = 20_000
 
 
-def new_conversation(session) -> int:
+def new_conversation(session) -> None:
+    """Open a fresh conversation; it is stored when its first prompt is sent."""
     page = session.page
-    before = page.url
     if page.locator("#sidebar-toggle").is_visible():
         page.click("#sidebar-toggle")
     page.click("#new-conversation")
-    page.wait_for_url(lambda url: url != before and re.search(r"/c/\d+/$", url) is not None)
+    page.wait_for_url(re.compile(r"/$"))
+    expect(page.locator(TURN)).to_have_count(0)
+    expect(page.locator("#conversation-title")).to_have_text("Studio")
+
+
+def current_conversation_id(session) -> int:
+    page = session.page
+    page.wait_for_url(re.compile(r"/c/\d+/$"))
     page.wait_for_selector("#live-status[data-state=live]")
     return int(re.search(r"/c/(\d+)/", page.url)[1])
 
@@ -54,9 +60,7 @@ def responses_requests(session) -> list[dict]:
 
 
 def png_file(path, color, size=(320, 240)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(png_bytes(size, color, mode="RGB"))
     return path
 
 
@@ -74,15 +78,20 @@ def test_sign_up_lands_on_the_studio(session):
 def test_create_rename_search_and_delete_a_conversation(session):
     page = session.page
     session.sign_up()
-    conversation_id = new_conversation(session)
+    new_conversation(session)
+    send(session, "fishing boats in a harbour")
+    conversation_id = current_conversation_id(session)
     item = page.locator(f".conversation-item[data-conversation-id='{conversation_id}']")
     expect(item).to_have_class(re.compile("active"))
+    expect(item).to_contain_text("fishing boats in a harbour")
     item.get_by_role("button", name=re.compile("Rename")).click()
     page.fill(".rename-input", "Harbour studies")
     page.press(".rename-input", "Enter")
     expect(item).to_contain_text("Harbour studies")
     expect(page.locator("#conversation-title")).to_have_text("Harbour studies")
-    other = new_conversation(session)
+    new_conversation(session)
+    send(session, "a quiet forest path")
+    other = current_conversation_id(session)
     assert other != conversation_id
     page.fill("#conversation-search", "harbour")
     expect(page.locator(".conversation-item")).to_have_count(1)
@@ -244,7 +253,8 @@ def test_reload_mid_stream_shows_the_turn_finish(session):
     turn = last_turn(session)
     expect(turn).to_have_attribute("data-status", "streaming")
     expect(turn.locator(".stage")).to_be_visible()
-    expect(turn.locator("img.layer[data-role=partial]")).to_be_visible()
+    # A sharper partial fades in over the last one: both are on screen for a moment.
+    expect(turn.locator("img.layer[data-role=partial]").last).to_be_visible()
     session.shot("reloaded-mid-stream")
     wait_final(turn)
     expect(page.locator("#live-status")).to_have_text("Live")
@@ -310,7 +320,7 @@ def test_options_follow_the_model(session):
     expect(page.locator("#options-panel .field-error")).to_contain_text("multiples of 16")
     page.fill("#opt-custom_width", "1536")
     page.press("#opt-custom_width", "Tab")
-    expect(page.locator("#options-panel .field-error")).to_have_count(0)
+    expect(page.locator("#options-panel .field-error")).to_be_hidden()
     expect(page.locator("#options-summary")).to_contain_text("1536x864")
     session.shot("options-gpt-image-2")
     page.select_option("#opt-model", "dall-e-3")

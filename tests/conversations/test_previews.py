@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 
 from conversations.models import Image
 from conversations.previews import PREVIEW_EDGE, make_derived
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 from upstream.simulator import drawing
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image as PILImage
 
 from conversations.models import Conversation, Image, Turn
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -28,11 +28,16 @@ def routes(state: SimulatorState) -> list[Route]:
             realistic = body.get("realistic")
             if realistic is not None and not isinstance(realistic, bool):
                 return _bad("realistic must be true or false")
-            state.configure(
-                latency=tuple(latency) if latency is not None else None,
-                gateway=body.get("gateway"),
-                realistic=realistic,
-            )
+            try:
+                state.configure(
+                    latency=tuple(latency) if latency is not None else None,
+                    gateway=body.get("gateway"),
+                    persona=body.get("persona"),
+                    link_ttl=body.get("link_ttl"),
+                    realistic=realistic,
+                )
+            except (TypeError, ValueError) as exc:
+                return _bad(str(exc))
         return JSONResponse(_settings(state))
 
     async def faults(request: Request) -> Response:
@@ -82,6 +87,8 @@ def _settings(state: SimulatorState) -> dict[str, Any]:
     return {
         "latency": list(settings.latency),
         "gateway": settings.gateway,
+        "persona": settings.persona,
+        "link_ttl": state.links.ttl,
         "realistic": settings.realistic,
     }
 

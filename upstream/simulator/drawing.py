@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
-from upstream.simulator import photo
+from upstream.simulator import captions, photo
 
 WORK_EDGE = 1024
 RGB = tuple[int, int, int]
@@ -279,7 +279,10 @@ def _caption(img: Image.Image, text: str, colour: RGB, *, band: bool, top: bool 
     y = font_size // 2 if top else h - font_size * 1.6
     if band:
         draw.rectangle((0, h - font_size * 2, w, h), fill=(0, 0, 0))
-    draw.text((font_size // 2, y), line, fill=colour, font=_font(font_size))
+    # Chinese needs a CJK font; without one, no text rather than boxes.
+    font = captions.cjk_font(font_size) if captions.has_cjk(line) else _font(font_size)
+    if font is not None:
+        draw.text((font_size // 2, y), line, fill=colour, font=font)
 
 
 def _detail(img: Image.Image, rng: random.Random, quality: str) -> None:
@@ -319,7 +322,8 @@ def draw(
     draw_ = ImageDraw.Draw(img)
     for i, (kind, box) in enumerate(zip(shapes, _layout(rng, canvas, len(shapes)), strict=True)):
         _shape(draw_, kind, box, scene.palette[i % len(scene.palette)])
-    _caption(img, _title(scene.words), (255, 255, 255), band=not transparent)
+    caption = captions.title(prompt, _title(scene.words))
+    _caption(img, caption, (255, 255, 255), band=not transparent)
     img = _to_size(img, size)
     return photo.develop(img, scene.seed) if realistic else img
 
@@ -408,7 +412,8 @@ def edit(
     kind = scene.shapes[0] if scene.shapes else rng.choice(["star", "heart", "circle", "flower"])
     before = img.copy() if realistic else None
     _shape(ImageDraw.Draw(img), kind, box, scene.palette[0])
-    _caption(img, "+ " + _title(scene.words), (255, 240, 120), band=False, top=True)
+    caption = "+ " + captions.title(prompt, _title(scene.words))
+    _caption(img, caption, (255, 240, 120), band=False, top=True)
     if before is not None:
         img = _develop_changes(before, img, scene.seed)
     result = _to_size(img, size)
@@ -503,3 +508,13 @@ def decode(data: bytes) -> Image.Image:
     img = Image.open(io.BytesIO(data))
     img.load()
     return img
+
+
+def with_insets(base: Image.Image, others: list[Image.Image]) -> Image.Image:
+    """The base picture with up to four other pictures as small insets along its bottom edge."""
+    canvas = base.convert("RGBA" if base.mode == "RGBA" else "RGB").copy()
+    edge = max(16, min(canvas.size) // 5)
+    for i, other in enumerate(others[:4]):
+        thumb = other.convert(canvas.mode).resize((edge, edge))
+        canvas.paste(thumb, (canvas.width - (i + 1) * (edge + 8), canvas.height - edge - 8))
+    return canvas

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from upstream.simulator.emissions import Emissions
 from upstream.simulator.faults import FaultQueue
+from upstream.simulator.personas import get_persona
+from upstream.simulator.personas.links import ExpiringLinks
 from upstream.simulator.recording import Recorder
 from upstream.simulator.store import Store
 
@@ -16,6 +18,7 @@ from upstream.simulator.store import Store
 class Settings:
     latency: tuple[float, float] = (0.0, 0.0)
     gateway: bool = False
+    persona: str = ""
     # Photographic detail in every picture: real-sized files, at more CPU per new picture.
     realistic: bool = False
 
@@ -31,6 +34,7 @@ class SimulatorState:
     recorder: Recorder = field(default_factory=Recorder)
     emissions: Emissions = field(default_factory=Emissions)
     store: Store = field(default_factory=Store)
+    links: ExpiringLinks = field(default_factory=ExpiringLinks)
     # Settings are changed from test threads while the server reads them.
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -39,13 +43,22 @@ class SimulatorState:
         *,
         latency: tuple[float, float] | None = None,
         gateway: bool | None = None,
+        persona: str | None = None,
+        link_ttl: float | None = None,
         realistic: bool | None = None,
     ) -> None:
+        """Change settings; an unknown persona raises ValueError and changes nothing."""
+        if persona is not None:
+            get_persona(persona)
         with self.lock:
             if latency is not None:
                 self.settings.latency = (float(latency[0]), float(latency[1]))
             if gateway is not None:
                 self.settings.gateway = bool(gateway)
+            if persona is not None:
+                self.settings.persona = persona.strip().lower()
+            if link_ttl is not None:
+                self.links.ttl = float(link_ttl)
             if realistic is not None:
                 self.settings.realistic = bool(realistic)
 

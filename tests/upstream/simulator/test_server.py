@@ -22,6 +22,8 @@ def test_start_in_thread_serves_on_a_loopback_port_and_stops():
             "status": "ok",
             "latency": [0.1, 0.2],
             "gateway": True,
+            "persona": "",
+            "link_ttl": 3600.0,
             "realistic": False,
         }
     finally:
