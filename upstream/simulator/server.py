@@ -49,8 +49,15 @@ class RunningSimulator:
         gateway: bool | None = None,
         persona: str | None = None,
         link_ttl: float | None = None,
+        realistic: bool | None = None,
     ) -> None:
-        self.state.configure(latency=latency, gateway=gateway, persona=persona, link_ttl=link_ttl)
+        self.state.configure(
+            latency=latency,
+            gateway=gateway,
+            persona=persona,
+            link_ttl=link_ttl,
+            realistic=realistic,
+        )
 
     def stop(self) -> None:
         self._server.should_exit = True
@@ -74,10 +81,11 @@ def start_in_thread(
     latency: tuple[float, float] = (0.0, 0.0),
     gateway: bool = False,
     persona: str = "",
+    realistic: bool = False,
 ) -> RunningSimulator:
     """Start the simulator and return once it accepts connections."""
     state = SimulatorState()
-    state.configure(latency=latency, gateway=gateway, persona=persona)
+    state.configure(latency=latency, gateway=gateway, persona=persona, realistic=realistic)
     # Binding the socket ourselves makes port=0 usable: the real port is known at once.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

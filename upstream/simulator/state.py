@@ -20,6 +20,8 @@ class Settings:
     latency: tuple[float, float] = (0.0, 0.0)
     gateway: bool = False
     persona: str = ""
+    # Photographic detail in every picture: real-sized files, at more CPU per new picture.
+    realistic: bool = False
 
     def pick_latency(self) -> float:
         low, high = self.latency
@@ -45,6 +47,7 @@ class SimulatorState:
         gateway: bool | None = None,
         persona: str | None = None,
         link_ttl: float | None = None,
+        realistic: bool | None = None,
     ) -> None:
         """Change settings; an unknown persona raises ValueError and changes nothing."""
         if persona is not None:
@@ -58,6 +61,8 @@ class SimulatorState:
                 self.settings.persona = persona.strip().lower()
             if link_ttl is not None:
                 self.links.ttl = float(link_ttl)
+            if realistic is not None:
+                self.settings.realistic = bool(realistic)
 
     def reset(self) -> None:
         """Back to a clean server: no faults, no recordings, default settings kept."""
