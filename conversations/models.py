@@ -78,8 +78,9 @@ class Turn(models.Model):
     status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
     sequence = models.PositiveBigIntegerField(default=0)
 
-    response_id = models.CharField(max_length=120, blank=True)
-    previous_response_id = models.CharField(max_length=120, blank=True)
+    # Ids are the provider's to shape: a gateway answered with a 473-character one.
+    response_id = models.TextField(blank=True)
+    previous_response_id = models.TextField(blank=True)
     continuation = models.CharField(max_length=30, choices=Continuation, blank=True)
     continuation_note = models.CharField(max_length=300, blank=True)
     revised_prompt = models.TextField(blank=True)
@@ -151,7 +152,7 @@ class Image(models.Model):
     role = models.CharField(max_length=20, choices=Role)
     position = models.PositiveSmallIntegerField(default=0)
     partial_index = models.PositiveSmallIntegerField(null=True, blank=True)
-    image_call_id = models.CharField(max_length=120, blank=True)
+    image_call_id = models.TextField(blank=True)
     file = models.FileField(upload_to=image_upload_path, max_length=300)
     thumbnail = models.FileField(upload_to=image_upload_path, max_length=300, blank=True)
     width = models.PositiveIntegerField()

@@ -192,7 +192,8 @@ OPENAI_BASE_URL = env_str("OPENAI_BASE_URL") or (
 )
 STUDIO_PROVIDER_PROFILE = env_str("STUDIO_PROVIDER_PROFILE", "openai")
 STUDIO_TEXT_MODEL = env_str("STUDIO_TEXT_MODEL", "gpt-5")
-STUDIO_IMAGE_MODEL = env_str("STUDIO_IMAGE_MODEL", "gpt-image-1")
+# OpenAI shut down every older image model by 2026-12-01; gpt-image-2 is the current one.
+STUDIO_IMAGE_MODEL = env_str("STUDIO_IMAGE_MODEL", "gpt-image-2")
 UPSTREAM_MAX_RETRIES = env_int("UPSTREAM_MAX_RETRIES", 2)
 # The provider's moderation level for GPT image models; a team may choose its own.
 STUDIO_MODERATION = env_str("STUDIO_MODERATION", "auto").strip().lower()

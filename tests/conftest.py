@@ -22,10 +22,10 @@ def simulator() -> Iterator[RunningSimulator]:
 def sim(simulator: RunningSimulator) -> Iterator[RunningSimulator]:
     """The shared simulator, reset to defaults around each test."""
     simulator.clear()
-    simulator.configure(latency=(0.0, 0.0), gateway=False)
+    simulator.configure(latency=(0.0, 0.0), gateway=False, models=[], id_length=0)
     yield simulator
     simulator.clear()
-    simulator.configure(latency=(0.0, 0.0), gateway=False)
+    simulator.configure(latency=(0.0, 0.0), gateway=False, models=[], id_length=0)
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def test_three_turns_continue_by_response_id_then_branch_by_image_call(
     assert calls[1]["json"]["previous_response_id"] == first.response_id
     assert second.continuation == "previous_response_id"
     assert second.previous_response_id == first.response_id
-    reference = {"type": "image_generation_call", "id": finals(first)[0].image_call_id}
+    reference = {"type": "item_reference", "id": finals(first)[0].image_call_id}
     assert reference in calls[2]["json"]["input"]
     assert "previous_response_id" not in calls[2]["json"]
     assert branch.continuation == "image_call"

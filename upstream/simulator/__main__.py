@@ -1,8 +1,11 @@
-"""`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]`."""
+"""`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]
+[--models FILE]`."""
 
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
 import uvicorn
 
@@ -25,9 +28,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--gateway", action="store_true", help="behave like the constrained gateway"
     )
+    parser.add_argument(
+        "--models",
+        type=Path,
+        help="JSON file: the list GET /v1/models answers (names or {id, shutdown_date})",
+    )
     args = parser.parse_args(argv)
     state = SimulatorState()
-    state.configure(latency=args.latency, gateway=args.gateway)
+    models = json.loads(args.models.read_text()) if args.models else None
+    state.configure(latency=args.latency, gateway=args.gateway, models=models)
     print(f"simulator on http://{args.host}:{args.port}/v1 (gateway={args.gateway})", flush=True)
     uvicorn.run(
         create_app(state), host=args.host, port=args.port, log_level="warning", backlog=1024

@@ -25,10 +25,16 @@ def routes(state: SimulatorState) -> list[Route]:
                 isinstance(latency, list | tuple) and len(latency) == 2
             ):
                 return _bad("latency must be [min, max] seconds")
-            state.configure(
-                latency=tuple(latency) if latency is not None else None, gateway=body.get("gateway")
-            )
-        return JSONResponse(_settings(state))
+            try:
+                state.configure(
+                    latency=tuple(latency) if latency is not None else None,
+                    gateway=body.get("gateway"),
+                    models=body.get("models"),
+                    id_length=body.get("id_length"),
+                )
+            except ValueError as exc:
+                return _bad(str(exc))
+        return JSONResponse({**_settings(state), "models": state.catalogue()})
 
     async def faults(request: Request) -> Response:
         if request.method == "POST":

@@ -43,9 +43,16 @@ class RunningSimulator:
         self.state.reset()
 
     def configure(
-        self, *, latency: tuple[float, float] | None = None, gateway: bool | None = None
+        self,
+        *,
+        latency: tuple[float, float] | None = None,
+        gateway: bool | None = None,
+        models: list | None = None,
+        id_length: int | None = None,
     ) -> None:
-        self.state.configure(latency=latency, gateway=gateway)
+        """`models`: names or {id, shutdown_date} objects for GET /v1/models; [] restores
+        the default catalogue. `id_length` pads response and image-call ids (0: off)."""
+        self.state.configure(latency=latency, gateway=gateway, models=models, id_length=id_length)
 
     def stop(self) -> None:
         self._server.should_exit = True
@@ -68,10 +75,11 @@ def start_in_thread(
     port: int = 0,
     latency: tuple[float, float] = (0.0, 0.0),
     gateway: bool = False,
+    models: list | None = None,
 ) -> RunningSimulator:
     """Start the simulator and return once it accepts connections."""
     state = SimulatorState()
-    state.configure(latency=latency, gateway=gateway)
+    state.configure(latency=latency, gateway=gateway, models=models)
     # Binding the socket ourselves makes port=0 usable: the real port is known at once.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -12,10 +12,20 @@ from upstream.simulator.recording import Recorder
 from upstream.simulator.store import Store
 
 
+def _default_models() -> list[dict]:
+    from upstream.simulator.models import default_catalogue
+
+    return default_catalogue()
+
+
 @dataclass
 class Settings:
     latency: tuple[float, float] = (0.0, 0.0)
     gateway: bool = False
+    # What GET /v1/models lists, with shutdown dates (upstream.simulator.models).
+    models: list[dict] = field(default_factory=_default_models)
+    # Pad response and image-call ids to this many characters (0: the usual ~53).
+    id_length: int = 0
 
     def pick_latency(self) -> float:
         low, high = self.latency
@@ -33,13 +43,31 @@ class SimulatorState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def configure(
-        self, *, latency: tuple[float, float] | None = None, gateway: bool | None = None
+        self,
+        *,
+        latency: tuple[float, float] | None = None,
+        gateway: bool | None = None,
+        models: list | None = None,
+        id_length: int | None = None,
     ) -> None:
+        from upstream.simulator.models import default_catalogue, normalise_catalogue
+
+        catalogue = None
+        if models is not None:
+            catalogue = normalise_catalogue(models) if models else default_catalogue()
         with self.lock:
             if latency is not None:
                 self.settings.latency = (float(latency[0]), float(latency[1]))
             if gateway is not None:
                 self.settings.gateway = bool(gateway)
+            if catalogue is not None:
+                self.settings.models = catalogue
+            if id_length is not None:
+                self.settings.id_length = int(id_length)
+
+    def catalogue(self) -> list[dict]:
+        with self.lock:
+            return [dict(model) for model in self.settings.models]
 
     def reset(self) -> None:
         """Back to a clean server: no faults, no recordings, default settings kept."""
