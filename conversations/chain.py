@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from conversations.models import Image, Turn
+from providers.clients import profile_for
 from upstream.capabilities import get_model
 from upstream.client import InputFile, UpstreamClient
 from upstream.profiles import ProviderProfile, get_profile
@@ -66,7 +67,7 @@ class UpstreamCall:
 
 
 def plan_call(turn: Turn) -> UpstreamCall:
-    profile = get_profile(turn.conversation.provider_profile)
+    profile = _profile(turn)
     references = [_input_file(image) for image in _images(turn, Image.Role.REFERENCE)]
     masks = _images(turn, Image.Role.MASK)
     mask = _input_file(masks[0]) if masks else None
@@ -81,6 +82,10 @@ def _responses_call(turn, profile, references, mask, parent_image) -> UpstreamCa
     build = _responses_builder(turn, profile, references, mask)
     if parent is None or parent_image is None:
         return build(None, "")
+    if parent.provider_id != turn.provider_id:
+        # Stored ids live at the provider that made them; another one has never seen them.
+        resend = build(Continuation(RESEND_IMAGE, image=_input_file(parent_image)), "")
+        return replace(resend, note=_other_provider_note(parent))
     # A mask applies to the first input image, so a masked edit of the parent's picture
     # must carry that picture itself.
     strategy = profile.choose_continuation(
@@ -127,13 +132,14 @@ def _responses_builder(turn, profile: ProviderProfile, references, mask):
 def _images_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
     images = references or ([_input_file(parent_image)] if parent_image else [])
     spec = get_model(turn.image_model)
+    may_stream = turn.provider.images_streaming if turn.provider_id else True
     payload = build_images_params(
         profile=profile,
         mode=turn.api_mode,
         model=turn.image_model,
         prompt=turn.prompt,
         options=turn.options,
-        stream=spec.supports_streaming,
+        stream=spec.supports_streaming and may_stream,
     )
     resent = turn.api_mode != Turn.ApiMode.GENERATE and not references and parent_image
     return UpstreamCall(
@@ -143,6 +149,20 @@ def _images_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
         note=NOTES[RESEND_IMAGE] if resent else "",
         images=images,
         mask=mask,
+    )
+
+
+def _profile(turn: Turn) -> ProviderProfile:
+    if turn.provider_id is None:
+        return get_profile(turn.conversation.provider_profile)
+    return profile_for(turn.provider)
+
+
+def _other_provider_note(parent: Turn) -> str:
+    made_by = parent.provider.name if parent.provider_id else "the provider Studio used before"
+    return (
+        f"Resent the parent's image as input: it was made at {made_by}, whose stored ids "
+        "another provider cannot read."
     )
 
 

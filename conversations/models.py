@@ -71,6 +71,10 @@ class Turn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="turns"
     )
     prompt = models.TextField()
+    # Where the turn ran; null for turns from before providers were rows.
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     api_mode = models.CharField(max_length=20, choices=ApiMode, default=ApiMode.RESPONSES)
     image_model = models.CharField(max_length=60)
     text_model = models.CharField(max_length=60, blank=True)

@@ -19,10 +19,11 @@ from conversations.recording import advance_sequence, delete_files, store_image
 from moderation.blocked_terms import find_blocked_term
 from moderation.policy import moderation_level
 from moderation.standing import is_suspended
+from providers.models import Provider
+from providers.selection import Choice, ChoiceRefused, choose
 from teams.access import get_membership
-from upstream.capabilities import get_model, validate_options
+from upstream.capabilities import validate_options
 from upstream.errors import InvalidRequest
-from upstream.profiles import get_profile
 from usage.limits import check_turn_allowed
 
 TITLE_MAX = 200
@@ -125,11 +126,13 @@ def start_turn(
                 model=plan.model,
                 api_mode=plan.api_mode,
                 options=plan.options,
+                prices=plan.provider.prices,
             )
             turn = Turn.objects.create(
                 conversation=conversation,
                 parent=parent,
                 author=author,
+                provider=plan.provider,
                 prompt=plan.prompt,
                 api_mode=plan.api_mode,
                 image_model=plan.model,
@@ -197,7 +200,7 @@ def retry_turn(*, turn: Turn, author) -> Turn:
         prompt=turn.prompt,
         parent=turn.parent,
         api_mode=turn.api_mode,
-        options={"model": turn.image_model, **turn.options},
+        options={"model": turn.image_model, "provider": turn.provider_id, **turn.options},
         references=inputs.get(Image.Role.REFERENCE, []),
         mask=(inputs.get(Image.Role.MASK) or [None])[0],
     )
@@ -210,6 +213,7 @@ def retry_turn(*, turn: Turn, author) -> Turn:
 class _TurnPlan:
     prompt: str
     api_mode: str
+    provider: Provider
     model: str
     options: dict[str, Any]
     references: list[bytes]
@@ -231,26 +235,45 @@ def _plan_turn(conversation, prompt, parent, api_mode, options, references, mask
     merged = {**conversation.default_options, **_options_dict(options)}
     # The provider's moderation level is the site's or the team's policy, not a turn's choice.
     merged.pop("moderation", None)
-    model = str(merged.pop("model", "") or settings.STUDIO_IMAGE_MODEL)
+    choice = _choose(conversation, merged, api_mode)
+    model = choice.model
     reference_infos = [
         _inspect(upload, f"reference image {i + 1}") for i, upload in enumerate(references)
     ]
     source = _source_image(parent, reference_infos, api_mode)
     normalized = _validate(
-        model,
+        choice,
         api_mode,
         merged,
-        conversation,
         prompt,
         image_count=len(references) or (1 if source else 0),
         has_mask=mask is not None,
     )
-    if get_model(model).is_gpt_image:
+    if choice.spec.is_gpt_image:
         normalized["moderation"] = moderation_level(conversation)
     mask_bytes = _mask_bytes(mask, source) if mask is not None else None
     return _TurnPlan(
-        prompt, api_mode, model, normalized, [upload.data for upload in references], mask_bytes
+        prompt,
+        api_mode,
+        choice.provider,
+        model,
+        normalized,
+        [upload.data for upload in references],
+        mask_bytes,
     )
+
+
+def _choose(conversation: Conversation, options: dict, api_mode: str) -> Choice:
+    """The provider and model (taken out of ``options``), refused before anything is sent."""
+    try:
+        return choose(
+            provider_id=options.pop("provider", None),
+            model=str(options.pop("model", "") or ""),
+            mode=api_mode,
+            team=conversation.team if conversation.team_id else None,
+        )
+    except ChoiceRefused as exc:
+        raise InvalidInput(exc.message, field=exc.field, status=exc.status) from None
 
 
 def _check_parent(conversation: Conversation, parent: Turn) -> None:
@@ -327,17 +350,18 @@ def _mask_bytes(mask: Upload, source: tuple[int, int] | None) -> bytes:
         raise InvalidInput(str(exc), field="mask") from None
 
 
-def _validate(model, api_mode, options, conversation, prompt, *, image_count, has_mask) -> dict:
+def _validate(choice: Choice, api_mode, options, prompt, *, image_count, has_mask) -> dict:
+    profile = choice.profile
     try:
-        profile = get_profile(conversation.provider_profile)
         normalized = validate_options(
-            model=model,
+            model=choice.model,
             mode=api_mode,
             options=options,
             profile=profile,
             prompt=prompt,
             image_count=image_count,
             has_mask=has_mask,
+            spec=choice.spec,
         )
     except InvalidRequest as exc:
         raise InvalidInput(exc.message, field=exc.param or "options") from None

@@ -191,6 +191,7 @@ class TurnOutput:
             text_model=self.turn.text_model,
             options=self.turn.options,
             images=images,
+            prices=self.turn.provider.prices if self.turn.provider_id else None,
         )
         return {"usage": usage or {}, **spend.turn_fields()}
 

@@ -32,8 +32,8 @@ from conversations.selectors import (
 )
 from moderation.models import Reason
 from moderation.policy import moderation_setting
+from providers.presenters import present_options
 from studio.api import api_view, json_body
-from upstream.capabilities import MODELS, allowed_choices
 from upstream.profiles import get_profile
 
 MAX_REFERENCES = 16
@@ -135,12 +135,13 @@ def capabilities(request: HttpRequest) -> JsonResponse:
         profile = get_profile(request.GET.get("profile") or settings.STUDIO_PROVIDER_PROFILE)
     except ValueError as exc:
         raise InvalidInput(str(exc), field="profile") from None
+    # A shared conversation offers what its team may use.
+    conversation = _conversation_from_query(request)
     return JsonResponse(
         {
             "profile": profile.name,
-            "default_model": settings.STUDIO_IMAGE_MODEL,
+            **present_options(conversation.team if conversation else None),
             "api_modes": [{"value": v, "label": label} for v, label in Turn.ApiMode.choices],
-            "models": {name: allowed_choices(name, profile) for name in MODELS},
             # Read-only: the site or the conversation's team decides (docs/api.md).
             "moderation": moderation_setting(),
             "flag_reasons": [{"value": v, "label": label} for v, label in Reason.choices],
@@ -164,6 +165,15 @@ def _conversation_or_404(request: HttpRequest, conversation_id: int):
     if conversation is None:
         raise Http404
     return conversation
+
+
+def _conversation_from_query(request: HttpRequest):
+    raw = request.GET.get("conversation", "")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InvalidInput("conversation must be a conversation id.", field="conversation")
+    return _conversation_or_404(request, int(raw))
 
 
 def _turn_or_404(request: HttpRequest, turn_id: int) -> Turn:

@@ -17,6 +17,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from conversations import dispatch, events  # noqa: E402
 from conversations.routing import websocket_urlpatterns  # noqa: E402
+from providers.timer import ensure_embedded_refresher  # noqa: E402
 
 
 class BindServerLoop:
@@ -28,6 +29,7 @@ class BindServerLoop:
     async def __call__(self, scope, receive, send):
         events.bind_server_loop(asyncio.get_running_loop())
         dispatch.ensure_embedded_sweeper()
+        ensure_embedded_refresher()
         return await self.app(scope, receive, send)
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("providers/", include("providers.urls")),
     path("", include("teams.urls")),
     path("", include("moderation.urls")),
     path("", include("conversations.urls")),

@@ -22,10 +22,10 @@ def simulator() -> Iterator[RunningSimulator]:
 def sim(simulator: RunningSimulator) -> Iterator[RunningSimulator]:
     """The shared simulator, reset to defaults around each test."""
     simulator.clear()
-    simulator.configure(latency=(0.0, 0.0), gateway=False, models=[], id_length=0)
+    simulator.configure(latency=(0.0, 0.0), gateway=False, models=[], id_length=0, api_key="")
     yield simulator
     simulator.clear()
-    simulator.configure(latency=(0.0, 0.0), gateway=False, models=[], id_length=0)
+    simulator.configure(latency=(0.0, 0.0), gateway=False, models=[], id_length=0, api_key="")
 
 
 @pytest.fixture
@@ -43,14 +43,19 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def studio_settings(media, sim):
-    """Unit-test settings: turns run inline on commit, in-memory channels, the simulator."""
+def studio_settings(media, sim, django_db_blocker):
+    """Unit-test settings: turns run inline on commit, in-memory channels, the simulator
+    as the environment's provider."""
     settings = media
     settings.TURN_DISPATCH = "inline"
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     settings.OPENAI_BASE_URL = sim.url
     settings.OPENAI_API_KEY = ""
     settings.UPSTREAM_MAX_RETRIES = 2
+    from providers.seeding import seed_from_environment
+
+    with django_db_blocker.unblock():
+        seed_from_environment()
     return settings
 
 
@@ -94,3 +99,13 @@ def png_bytes(size=(64, 64), color=(200, 40, 40, 255), mode="RGBA", fmt="PNG") -
     buffer = io.BytesIO()
     PILImage.new(mode, size, color if mode != "L" else 0).save(buffer, format=fmt)
     return buffer.getvalue()
+
+
+def use_gateway_provider(name: str = "gateway"):
+    """Make the environment's (simulated) provider a constrained gateway named ``name``."""
+    from providers.models import Provider
+
+    provider = Provider.objects.get(from_environment=True)
+    provider.name, provider.wire_profile, provider.stored_ids = name, "gateway", False
+    provider.save()
+    return provider

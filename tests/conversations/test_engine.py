@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from conversations import engine
 from conversations.models import Image, Turn
 from conversations.services import Upload
-from tests.conftest import png_bytes
+from tests.conftest import png_bytes, use_gateway_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -70,8 +70,7 @@ def test_first_turn_stores_partials_final_and_revised_prompt(run, conversation, 
 
 
 def test_gateway_profile_resends_the_image_on_every_continuation(run, conversation, alice, sim):
-    conversation.provider_profile = "gateway"
-    conversation.save()
+    use_gateway_provider()
     sim.configure(gateway=True)
     first = run(conversation=conversation, author=alice, prompt="a lighthouse")
     second = run(conversation=conversation, author=alice, prompt="at night", parent=first)

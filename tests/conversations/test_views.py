@@ -11,7 +11,7 @@ import pytest
 from PIL import Image as PILImage
 
 from conversations.models import Conversation, Image, Turn
-from tests.conftest import png_bytes
+from tests.conftest import png_bytes, use_gateway_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +162,7 @@ def test_capabilities_describe_each_model(api):
 
 
 def test_several_images_on_a_provider_without_n_are_refused(api, conversation):
-    conversation.provider_profile = "gateway"
-    conversation.save()
+    use_gateway_provider()
     response = post_turn(api, conversation, api_mode="generate", options={"n": 3})
     assert response.status_code == 400
     assert response.json()["error"] == {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 import uvicorn
@@ -33,10 +34,16 @@ def main(argv: list[str] | None = None) -> None:
         type=Path,
         help="JSON file: the list GET /v1/models answers (names or {id, shutdown_date})",
     )
+    parser.add_argument(
+        "--require-key-from-env",
+        metavar="VAR",
+        help="accept only the API key in this environment variable (default: any key)",
+    )
     args = parser.parse_args(argv)
     state = SimulatorState()
     models = json.loads(args.models.read_text()) if args.models else None
-    state.configure(latency=args.latency, gateway=args.gateway, models=models)
+    api_key = os.environ.get(args.require_key_from_env, "") if args.require_key_from_env else ""
+    state.configure(latency=args.latency, gateway=args.gateway, models=models, api_key=api_key)
     print(f"simulator on http://{args.host}:{args.port}/v1 (gateway={args.gateway})", flush=True)
     uvicorn.run(
         create_app(state), host=args.host, port=args.port, log_level="warning", backlog=1024

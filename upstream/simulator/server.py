@@ -49,10 +49,14 @@ class RunningSimulator:
         gateway: bool | None = None,
         models: list | None = None,
         id_length: int | None = None,
+        api_key: str | None = None,
     ) -> None:
         """`models`: names or {id, shutdown_date} objects for GET /v1/models; [] restores
-        the default catalogue. `id_length` pads response and image-call ids (0: off)."""
-        self.state.configure(latency=latency, gateway=gateway, models=models, id_length=id_length)
+        the default catalogue. `id_length` pads response and image-call ids (0: off).
+        `api_key`: the one key accepted ("": any)."""
+        self.state.configure(
+            latency=latency, gateway=gateway, models=models, id_length=id_length, api_key=api_key
+        )
 
     def stop(self) -> None:
         self._server.should_exit = True

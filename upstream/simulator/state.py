@@ -26,6 +26,8 @@ class Settings:
     models: list[dict] = field(default_factory=_default_models)
     # Pad response and image-call ids to this many characters (0: the usual ~53).
     id_length: int = 0
+    # When set, requests must carry `Authorization: Bearer <api_key>` (else 401).
+    api_key: str = ""
 
     def pick_latency(self) -> float:
         low, high = self.latency
@@ -49,6 +51,7 @@ class SimulatorState:
         gateway: bool | None = None,
         models: list | None = None,
         id_length: int | None = None,
+        api_key: str | None = None,
     ) -> None:
         from upstream.simulator.models import default_catalogue, normalise_catalogue
 
@@ -64,6 +67,8 @@ class SimulatorState:
                 self.settings.models = catalogue
             if id_length is not None:
                 self.settings.id_length = int(id_length)
+            if api_key is not None:
+                self.settings.api_key = str(api_key)
 
     def catalogue(self) -> list[dict]:
         with self.lock:
