@@ -40,11 +40,7 @@ def seed_from_environment() -> Provider:
         provider = Provider(
             name=_free_name(DEFAULT_NAMES[preset.name]),
             from_environment=True,
-            endpoints=list(preset.endpoints),
-            images_streaming=preset.images_streaming,
-            stored_ids=preset.stored_ids,
-            max_retries=preset.max_retries,
-            timeout_seconds=preset.timeout_seconds,
+            **_switches(preset),
             **fields,
         )
         _set_key(provider, key)
@@ -53,15 +49,31 @@ def seed_from_environment() -> Provider:
     changed = [name for name, value in fields.items() if getattr(provider, name) != value]
     for name in changed:
         setattr(provider, name, fields[name])
-    if "preset" in changed and provider.name in DEFAULT_NAMES.values():
-        provider.name = _free_name(DEFAULT_NAMES[preset.name], keep=provider.pk)
-        changed.append("name")
+    if "preset" in changed:
+        # Another kind of provider now: its switches start from the new preset's.
+        switches = _switches(preset)
+        for name, value in switches.items():
+            setattr(provider, name, value)
+        changed += list(switches)
+        if provider.name in DEFAULT_NAMES.values():
+            provider.name = _free_name(DEFAULT_NAMES[preset.name], keep=provider.pk)
+            changed.append("name")
     if _stored_key(provider) != key:
         _set_key(provider, key)
         changed += ["api_key_encrypted", "api_key_last4"]
     if changed:
         provider.save(update_fields=[*changed, "updated_at"])
     return provider
+
+
+def _switches(preset: Preset) -> dict:
+    return {
+        "endpoints": list(preset.endpoints),
+        "images_streaming": preset.images_streaming,
+        "stored_ids": preset.stored_ids,
+        "max_retries": preset.max_retries,
+        "timeout_seconds": preset.timeout_seconds,
+    }
 
 
 def set_key(provider: Provider, key: str) -> None:
