@@ -100,3 +100,28 @@ def model_status(row: ProviderModel) -> str:
     from providers.capabilities import is_known
 
     return "verified" if is_known(row.name) or row.confirmed else "unverified"
+
+
+def team_policy_form(team) -> dict[str, Any]:
+    """What a team owner's form shows: every enabled provider and offered model, and which
+    of them the team is limited to (nothing ticked: all of them)."""
+    policy = team_policy(team)
+    providers = {p.pk for p in policy.allowed_providers.all()} if policy else set()
+    models = set(policy.allowed_models) if policy else set()
+    default = (
+        f"{policy.default_provider_id}:{policy.default_model}"
+        if policy and policy.default_model
+        else ""
+    )
+    offers = offers_for(None)
+    return {
+        "providers": [
+            {"id": p.pk, "name": p.name, "checked": p.pk in providers}
+            for p in Provider.objects.filter(enabled=True)
+        ],
+        "models": [
+            {"key": o.key, "label": f"{o.provider.name} · {o.model}", "checked": o.key in models}
+            for o in offers
+        ],
+        "default": default,
+    }

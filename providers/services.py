@@ -199,6 +199,10 @@ def set_team_policy(
     policy, _ = TeamModelPolicy.objects.get_or_create(team=team)
     policy.allowed_providers.set(providers)
     policy.allowed_models = sorted(set(models))
+    if default and policy.allowed_models and default not in policy.allowed_models:
+        raise ProviderInputError(
+            "The team default must be one of the team's models.", field="default"
+        )
     policy.default_provider, policy.default_model = _team_default(default)
     policy.updated_by = by
     policy.save()

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from conversations.errors import InvalidInput
+from providers.presenters import team_policy_form
+from providers.services import ProviderInputError, set_team_policy
 from studio.api import api_view
 from teams import selectors, services
 from teams.access import get_membership, is_id, memberships_of
@@ -168,7 +170,24 @@ def _leave(request: HttpRequest, membership: Membership) -> str:
     return f"You left {membership.team.name}."
 
 
+def _limit_models(request: HttpRequest, membership: Membership) -> str:
+    _require_owner(membership)
+    form = request.POST
+    try:
+        set_team_policy(
+            team=membership.team,
+            by=request.user,
+            provider_ids=[int(v) for v in form.getlist("providers") if v.isdigit()],
+            models=form.getlist("models"),
+            default=form.get("default", ""),
+        )
+    except ProviderInputError as exc:
+        raise InvalidInput(exc.message, field=exc.field) from None
+    return "The team's providers and models are saved."
+
+
 TEAM_ACTIONS: dict[str, Callable[[HttpRequest, Membership], str]] = {
+    "models": _limit_models,
     "rename": _rename,
     "delete": _delete,
     "invite": _invite,
@@ -227,6 +246,7 @@ def _team_page(
         "error": error,
     }
     if membership.is_owner:
+        context["model_policy"] = team_policy_form(team)
         context["invitations"] = [
             (invitation, _join_url(request, invitation))
             for invitation in selectors.open_invitations_of(team)

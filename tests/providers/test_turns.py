@@ -203,3 +203,22 @@ def test_the_key_is_in_no_event_page_json_or_log_line_of_a_full_run(
     assert published and SECRET not in everything
     assert SECRET[:-4] not in everything
     assert "…WXYZ" in pages[0]
+
+
+def test_team_owners_limit_models_on_the_team_page_and_others_cannot(
+    client, alice, bob, environment_provider, studio_settings
+):
+    from teams.models import Membership
+
+    team = create_team(creator=alice, name="Kites")
+    Membership.objects.create(team=team, user=bob, role=Membership.Role.EDITOR)
+    key = f"{environment_provider.pk}:gpt-image-2"
+    client.force_login(bob)
+    assert client.post(f"/teams/{team.pk}/models/", {"models": [key]}).status_code == 403
+    client.force_login(alice)
+    page = client.get(f"/teams/{team.pk}/").content.decode()
+    assert 'id="team-models"' in page and key in page
+    client.post(f"/teams/{team.pk}/models/", {"models": [key], "default": key})
+    team.model_policy.refresh_from_db()
+    assert team.model_policy.allowed_models == [key]
+    assert team.model_policy.default_model == "gpt-image-2"
