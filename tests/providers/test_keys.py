@@ -52,3 +52,15 @@ def test_the_key_reaches_the_provider_and_nothing_else(gateway, gateway_sim):
 
     assert test_connection(gateway).ok
     assert all("authorization" not in r["headers"] for r in gateway_sim.requests())
+
+
+def test_rotate_provider_keys_moves_every_key_to_the_new_encryption_key(gateway, settings):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    old = settings.STUDIO_ENCRYPTION_KEY
+    new = Fernet.generate_key().decode()
+    settings.STUDIO_ENCRYPTION_KEY = f"{new},{old}"
+    call_command("rotate_provider_keys")
+    settings.STUDIO_ENCRYPTION_KEY = new
+    assert decrypt(raw_key_column(gateway)) == SECRET
