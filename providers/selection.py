@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from providers.capabilities import spec_for
 from providers.clients import profile_for
-from providers.models import Provider, ProviderModel, SiteDefault, TeamModelPolicy
+from providers.models import (
+    WARN_BEFORE_SHUTDOWN,
+    Provider,
+    ProviderModel,
+    SiteDefault,
+    TeamModelPolicy,
+)
 from providers.presets import ENDPOINT_LABELS
 from providers.seeding import seed_from_environment
 from upstream.model_specs import MODELS, ImageModelSpec, family_of
@@ -112,11 +118,7 @@ def offers_for(team=None) -> list[Offer]:
                 overrides=row.overrides if row else None,
                 confirmed=bool(row and row.confirmed),
             )
-            soon = (
-                bool(row.retires_soon())
-                if row
-                else bool(shutdown and (shutdown - today).days <= 30)
-            )
+            soon = bool(shutdown and today < shutdown <= today + WARN_BEFORE_SHUTDOWN)
             offers.append(Offer(provider, name, spec, shutdown, soon))
     return offers
 
