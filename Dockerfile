@@ -3,6 +3,7 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml README.md Makefile manage.py ./
 COPY studio studio
+COPY accounts accounts
 COPY conversations conversations
 COPY teams teams
 COPY galleries galleries
@@ -11,6 +12,7 @@ COPY usage usage
 COPY upstream upstream
 COPY templates templates
 COPY static static
+COPY locale locale
 COPY scripts scripts
 RUN make install
 ENV HOST=0.0.0.0

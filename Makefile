@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 SIMULATOR_PORT ?= 8765
 STREAMS_PER_WORKER ?= 100
 
-.PHONY: install run web worker beat simulator migrate test test-fast bench lint format clean
+.PHONY: install catalogs messages run web worker beat simulator migrate test test-fast bench lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +17,21 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+## Translations (docs/i18n.md): .po to .mo in Python, so no GNU gettext is needed to run.
+catalogs: install
+	$(BIN)/python manage.py compilecatalogs
+
+# Extraction needs GNU gettext's xgettext (only for whoever changes the English text).
+MESSAGE_IGNORES := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=build
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans -l zh_Hant --no-obsolete $(MESSAGE_IGNORES)
+	$(BIN)/python manage.py makemessages -d djangojs -l zh_Hans -l zh_Hant --no-obsolete $(MESSAGE_IGNORES)
+
 ## The embedded app: SQLite, in-process channels and turns, the simulated provider.
-run: install
+run: catalogs
 	@HOST=$(HOST) PORT=$(PORT) SIMULATOR_PORT=$(SIMULATOR_PORT) BIN=$(BIN) scripts/run-embedded
 
-migrate: install
+migrate: catalogs
 	$(BIN)/python manage.py migrate --noinput
 
 ## The full stack's processes (docker-compose.yml runs these same targets).
@@ -45,10 +55,10 @@ beat: install
 simulator: install
 	$(BIN)/python -m upstream.simulator --host $(HOST) --port $(SIMULATOR_PORT)
 
-test: install
+test: catalogs
 	$(BIN)/pytest
 
-test-fast: install
+test-fast: catalogs
 	$(BIN)/pytest -m "not integration and not browser"
 
 ## Starts its own stack, measures, prints a table and writes bench/results.json.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Prefetch
 
 from conversations.models import Conversation, Image, Turn
-from moderation.presenters import image_preview
+from conversations.presenters import image_preview
 
 
 class ImageInline(admin.TabularInline):

@@ -41,7 +41,6 @@ class UpstreamCall:
     note: str = ""
     images: list[InputFile] = field(default_factory=list)
     mask: InputFile | None = None
-    resend: UpstreamCall | None = None
 
     @property
     def streams(self) -> bool:
@@ -61,12 +60,17 @@ class UpstreamCall:
             return client.edit_images(self.payload, self.images, self.mask)
         return client.create_variation(self.payload, self.images[0])
 
-    def fallback(self) -> UpstreamCall | None:
-        """The same call resending the parent's image, when a stored id was used."""
-        return self.resend
+
+@dataclass(frozen=True)
+class CallPlan:
+    """The call to make, and the one to make instead if the provider rejects a stored id:
+    the same request resending the parent's image. None when no stored id is used."""
+
+    primary: UpstreamCall
+    fallback: UpstreamCall | None = None
 
 
-def plan_call(turn: Turn) -> UpstreamCall:
+def plan_call(turn: Turn) -> CallPlan:
     profile = _profile(turn)
     references = [_input_file(image) for image in _images(turn, Image.Role.REFERENCE)]
     masks = _images(turn, Image.Role.MASK)
@@ -77,15 +81,15 @@ def plan_call(turn: Turn) -> UpstreamCall:
     return _images_call(turn, profile, references, mask, parent_image)
 
 
-def _responses_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
+def _responses_call(turn, profile, references, mask, parent_image) -> CallPlan:
     parent = turn.parent
     build = _responses_builder(turn, profile, references, mask)
     if parent is None or parent_image is None:
-        return build(None, "")
+        return CallPlan(build(None, ""))
     if parent.provider_id != turn.provider_id:
         # Stored ids live at the provider that made them; another one has never seen them.
         resend = build(Continuation(RESEND_IMAGE, image=_input_file(parent_image)), "")
-        return replace(resend, note=_other_provider_note(parent))
+        return CallPlan(replace(resend, note=_other_provider_note(parent)))
     # A mask applies to the first input image, so a masked edit of the parent's picture
     # must carry that picture itself.
     strategy = profile.choose_continuation(
@@ -96,13 +100,13 @@ def _responses_call(turn, profile, references, mask, parent_image) -> UpstreamCa
     )
     resend = build(Continuation(RESEND_IMAGE, image=_input_file(parent_image)), parent.response_id)
     if strategy == RESEND_IMAGE:
-        return resend
+        return CallPlan(resend)
     continuation = Continuation(
         strategy,
         previous_response_id=parent.response_id or None,
         image_call_id=parent_image.image_call_id or None,
     )
-    return replace(build(continuation, parent.response_id), resend=resend)
+    return CallPlan(build(continuation, parent.response_id), fallback=resend)
 
 
 def _responses_builder(turn, profile: ProviderProfile, references, mask):
@@ -129,7 +133,7 @@ def _responses_builder(turn, profile: ProviderProfile, references, mask):
     return build
 
 
-def _images_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
+def _images_call(turn, profile, references, mask, parent_image) -> CallPlan:
     images = references or ([_input_file(parent_image)] if parent_image else [])
     spec = get_model(turn.image_model)
     may_stream = turn.provider.images_streaming if turn.provider_id else True
@@ -142,7 +146,7 @@ def _images_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
         stream=spec.supports_streaming and may_stream,
     )
     resent = turn.api_mode != Turn.ApiMode.GENERATE and not references and parent_image
-    return UpstreamCall(
+    call = UpstreamCall(
         mode=turn.api_mode,
         payload=payload,
         continuation=RESEND_IMAGE if resent else "",
@@ -150,6 +154,7 @@ def _images_call(turn, profile, references, mask, parent_image) -> UpstreamCall:
         images=images,
         mask=mask,
     )
+    return CallPlan(call)
 
 
 def _profile(turn: Turn) -> ProviderProfile:

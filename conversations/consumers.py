@@ -162,7 +162,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 def _parse(text_data: str | None, bytes_data: bytes | None) -> tuple[dict | None, str | None]:
     if text_data is None:
         return None, "Send JSON text frames, not binary."
-    if len(text_data) > MAX_MESSAGE_BYTES:
+    # The limit is in bytes, as documented, whatever characters the frame carries.
+    if len(text_data) > MAX_MESSAGE_BYTES or len(text_data.encode()) > MAX_MESSAGE_BYTES:
         return None, f"Messages are limited to {MAX_MESSAGE_BYTES} bytes."
     try:
         message = json.loads(text_data)

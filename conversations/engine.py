@@ -17,10 +17,9 @@ from django.utils import timezone
 
 from conversations import streams
 from conversations.chain import UpstreamCall, plan_call
-from conversations.events import publish_on_commit
+from conversations.events import record_and_announce
 from conversations.models import Turn
-from conversations.presenters import turn_event
-from conversations.recording import advance_sequence, discard_attempt_output
+from conversations.recording import discard_attempt_output
 from conversations.turn_output import TurnOutput
 from providers.clients import client_for
 from providers.crypto import UnreadableKey
@@ -79,10 +78,7 @@ def claim_turn(turn_id: int) -> Turn | None:
         )
         if turn.attempts > 1:
             discard_attempt_output(turn)
-        advance_sequence(turn)
-        publish_on_commit(
-            turn.conversation_id, turn_event(turn, "turn.started", attempt=turn.attempts)
-        )
+        record_and_announce(turn, "turn.started", attempt=turn.attempts)
     return turn
 
 
@@ -130,19 +126,21 @@ def _model_gone(turn: Turn, exc: UpstreamError, output: TurnOutput) -> None:
 
 
 def _attempt(turn: Turn, client: UpstreamClient, output: TurnOutput) -> None:
-    call = plan_call(turn)
-    output.note_continuation(call)
+    plan = plan_call(turn)
+    output.note_continuation(plan.primary)
     try:
-        _perform(call, client, output)
+        _perform(plan.primary, client, output)
     except UpstreamError as exc:
-        fallback = call.fallback() if exc.is_stored_id_rejected and not output.streamed else None
-        if fallback is None:
+        if plan.fallback is None or not exc.is_stored_id_rejected or output.streamed:
             raise
         log.info(
-            "turn %s: %s rejected (%s); resending the image", turn.pk, call.continuation, exc.code
+            "turn %s: %s rejected (%s); resending the image",
+            turn.pk,
+            plan.primary.continuation,
+            exc.code,
         )
-        output.note_continuation(fallback, rejected=exc)
-        _perform(fallback, client, output)
+        output.note_continuation(plan.fallback, rejected=exc)
+        _perform(plan.fallback, client, output)
 
 
 def _perform(call: UpstreamCall, client: UpstreamClient, output: TurnOutput) -> None:
@@ -205,28 +203,3 @@ def _record_result(result: ImagesResult, output: TurnOutput) -> None:
     for image in result.images:
         output.final(image)
     output.complete(response_id=None, usage=result.usage, text="")
-
-
-def sweep_stuck_turns() -> dict[str, int]:
-    """Re-dispatch or fail turns stuck past the deadline; returns counts for the log."""
-    from conversations.dispatch import dispatch_turn
-
-    deadline = timezone.now() - timedelta(seconds=settings.TURN_STUCK_AFTER_SECONDS)
-    stale = timezone.now() - timedelta(seconds=settings.TURN_LEASE_SECONDS)
-    stuck = Turn.objects.filter(
-        Q(status=Turn.Status.QUEUED, queued_at__lt=deadline)
-        | Q(status=Turn.Status.STREAMING, heartbeat_at__lt=stale)
-    )
-    counts = {"redispatched": 0, "failed": 0}
-    for turn in stuck:
-        if turn.attempts >= settings.TURN_MAX_ATTEMPTS:
-            TurnOutput(turn).fail(
-                "stuck",
-                "This turn stopped making progress and was given up after "
-                f"{turn.attempts} attempts; try again.",
-            )
-            counts["failed"] += 1
-        else:
-            dispatch_turn(turn.pk)
-            counts["redispatched"] += 1
-    return counts

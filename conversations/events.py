@@ -1,8 +1,14 @@
-"""Publishing turn events to a conversation's websocket group.
+"""Recording a change to a turn and announcing it to the conversation's websocket group.
 
 Events are news, the database is the truth: every event is written first, then published,
 and a lost event costs nothing a snapshot cannot restore. Payloads are small JSON: ids,
 URLs, sequence numbers, never image bytes.
+
+``record_and_announce`` is the one place that advances a conversation's sequence and
+publishes: called inside the transaction that writes the change, it takes the next
+sequence number (the conversation's row lock orders commits and numbers alike), builds the
+event and serializes it there, so a payload that cannot be sent fails the transaction
+instead of vanishing after the commit, and sends it once the transaction commits.
 """
 
 from __future__ import annotations
@@ -15,6 +21,11 @@ from typing import Any
 
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from conversations.models import Conversation, Turn
+from conversations.presenters import turn_event
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +75,44 @@ def _target_loop() -> asyncio.AbstractEventLoop:
     return _own_loop()
 
 
-def publish(conversation_id: int, event: dict[str, Any]) -> None:
-    """Send ``event`` to everyone watching the conversation; never raises."""
-    # Round-trip through JSON: the in-memory layer would accept what Redis's msgpack rejects.
-    message = {"type": EVENT_HANDLER_TYPE, "event": json.loads(json.dumps(event))}
+def record_and_announce(turn: Turn, kind: str, **fields: Any) -> dict[str, Any]:
+    """Give ``turn`` the next sequence number and publish event ``kind`` after the commit.
+
+    Call inside the transaction that wrote the change. Raises (rolling it back) when the
+    payload is not plain JSON; the publishing itself never raises.
+    """
+    _advance_sequence(turn)
+    event = turn_event(turn, kind, **fields)
+    # Serialized now: the in-memory layer would accept what Redis's msgpack rejects, and a
+    # failure after the commit would leave a change no open page ever hears of.
+    text = json.dumps(event)
+    conversation_id = turn.conversation_id
+    transaction.on_commit(lambda: _send_event(conversation_id, text))
+    return event
+
+
+def record_quietly(turn: Turn) -> None:
+    """Give ``turn`` the next sequence number without an event of its own.
+
+    For a change the next event announces (a final image, before the turn completes): a
+    page that reconnects in between still finds it in its snapshot.
+    """
+    _advance_sequence(turn)
+
+
+def _advance_sequence(turn: Turn) -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record a turn's change inside the transaction that writes it")
+    conversation = Conversation.objects.filter(pk=turn.conversation_id)
+    conversation.update(last_sequence=F("last_sequence") + 1, updated_at=timezone.now())
+    turn.sequence = conversation.values_list("last_sequence", flat=True).get()
+    Turn.objects.filter(pk=turn.pk).update(sequence=turn.sequence)
+
+
+def _send_event(conversation_id: int, text: str) -> None:
+    message = {"type": EVENT_HANDLER_TYPE, "event": json.loads(text)}
     # The event is already in the database; a browser that missed it catches up on resume.
     _group_send(group_name(conversation_id), message)
-
-
-def publish_on_commit(conversation_id: int, event: dict[str, Any]) -> None:
-    transaction.on_commit(lambda: publish(conversation_id, event))
 
 
 def check_access_on_commit(*, conversation_ids=(), user_ids=()) -> None:

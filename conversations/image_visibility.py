@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from conversations.events import publish_on_commit
+from conversations.events import record_and_announce
 from conversations.models import Image, Turn
-from conversations.presenters import present_image, turn_event
-from conversations.recording import advance_sequence, delete_files
+from conversations.presenters import present_image
+from conversations.recording import delete_files
 
 Moderation = Image.Moderation
 
@@ -46,16 +46,12 @@ def set_image_moderation(images: Iterable[Image], state: str) -> list[Image]:
 
 
 def _announce_images(turn: Turn) -> None:
-    advance_sequence(turn)
     images = list(turn.images.all())
     visible = [image for image in images if image.moderation == Moderation.VISIBLE]
-    publish_on_commit(
-        turn.conversation_id,
-        turn_event(
-            turn,
-            "turn.images_changed",
-            images=[present_image(image) for image in visible],
-            hidden_image_ids=[i.pk for i in images if i.moderation == Moderation.HIDDEN],
-            removed_image_ids=[i.pk for i in images if i.moderation == Moderation.REMOVED],
-        ),
+    record_and_announce(
+        turn,
+        "turn.images_changed",
+        images=[present_image(image) for image in visible],
+        hidden_image_ids=[i.pk for i in images if i.moderation == Moderation.HIDDEN],
+        removed_image_ids=[i.pk for i in images if i.moderation == Moderation.REMOVED],
     )

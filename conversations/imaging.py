@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image as PILImage
@@ -29,10 +31,44 @@ class ImageInfo:
     bytes: int
 
 
+@dataclass(frozen=True)
+class CheckedImage:
+    """An upload decoded once: its bytes as they will be stored, what they are, a thumbnail."""
+
+    data: bytes
+    info: ImageInfo
+    thumbnail: bytes
+
+
 def inspect_image(
     data: bytes, *, max_bytes: int, max_pixels: int, label: str = "image"
 ) -> ImageInfo:
     """Check that ``data`` is a whole PNG, JPEG or WebP within the limits, and describe it."""
+    with _decoded(data, max_bytes=max_bytes, max_pixels=max_pixels, label=label) as (_, info):
+        return info
+
+
+def check_upload(
+    data: bytes, *, max_bytes: int, max_pixels: int, label: str, mask_for: tuple[int, int] | None
+) -> CheckedImage:
+    """Check an upload as ``inspect_image`` does and make its thumbnail from the same decode.
+
+    With ``mask_for`` (the size of the image it edits) the upload is a mask, stored as
+    ``prepare_mask`` makes it.
+    """
+    with _decoded(data, max_bytes=max_bytes, max_pixels=max_pixels, label=label) as decoded:
+        image, info = decoded
+        if mask_for is not None:
+            image, data = _as_mask(image, data, size=mask_for)
+            image, data = _mask_under_limit(image, data)
+            info = ImageInfo("png", *image.size, True, hashlib.sha256(data).hexdigest(), len(data))
+        return CheckedImage(data, info, _thumbnail(image, THUMBNAIL_EDGE))
+
+
+@contextmanager
+def _decoded(
+    data: bytes, *, max_bytes: int, max_pixels: int, label: str
+) -> Iterator[tuple[PILImage.Image, ImageInfo]]:
     if not data:
         raise InvalidImage(f"The {label} is empty.")
     if len(data) > max_bytes:
@@ -59,11 +95,14 @@ def inspect_image(
                 )
             has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
             _decode_fully(image, label)
+            info = ImageInfo(
+                kind, width, height, has_alpha, hashlib.sha256(data).hexdigest(), len(data)
+            )
+            yield image, info
     except InvalidImage:
         raise
     except (UnidentifiedImageError, PILImage.DecompressionBombError, OSError, ValueError) as exc:
         raise InvalidImage(_unreadable_message(label, exc)) from None
-    return ImageInfo(kind, width, height, has_alpha, hashlib.sha256(data).hexdigest(), len(data))
 
 
 def _decode_fully(image: PILImage.Image, label: str) -> None:
@@ -99,13 +138,16 @@ def prepare_mask(data: bytes, *, size: tuple[int, int]) -> bytes:
     marks the area to change. A mask over 4 MB is re-encoded to what the provider reads of
     it, which compresses to a small fraction.
     """
-    prepared = _mask_png(data, size=size)
-    if len(prepared) < MASK_MAX_BYTES:
-        return prepared
-    with PILImage.open(io.BytesIO(prepared)) as mask:
-        slim = _alpha_only(mask)
+    with PILImage.open(io.BytesIO(data)) as mask:
+        return _mask_under_limit(*_as_mask(mask, data, size=size))[1]
+
+
+def _mask_under_limit(mask: PILImage.Image, data: bytes) -> tuple[PILImage.Image, bytes]:
+    if len(data) < MASK_MAX_BYTES:
+        return mask, data
+    slim = _alpha_only(mask)
     if len(slim) < MASK_MAX_BYTES:
-        return slim
+        return PILImage.open(io.BytesIO(slim)), slim
     raise InvalidImage(
         f"The mask is {len(slim) / 1_048_576:.1f} MB even after compressing it, and image "
         f"providers take masks under {MASK_MAX_BYTES / 1_048_576:.3g} MB; paint it with fewer "
@@ -122,23 +164,24 @@ def _alpha_only(mask: PILImage.Image) -> bytes:
     return encode(slim, "png", optimize=True)
 
 
-def _mask_png(data: bytes, *, size: tuple[int, int]) -> bytes:
-    with PILImage.open(io.BytesIO(data)) as mask:
-        if mask.size != tuple(size):
-            raise InvalidImage(
-                f"The mask is {mask.size[0]}x{mask.size[1]} but the image it edits is "
-                f"{size[0]}x{size[1]}; paint the mask on that image so they match."
-            )
-        has_alpha = mask.mode in ("RGBA", "LA", "PA") or "transparency" in mask.info
-        if has_alpha and mask.format == "PNG":
-            return data
-        if has_alpha:
-            converted = mask.convert("RGBA")
-        else:
-            grey = mask.convert("L")
-            converted = grey.convert("RGBA")
-            converted.putalpha(grey)
-    return encode(converted, "png")
+def _as_mask(
+    mask: PILImage.Image, data: bytes, *, size: tuple[int, int]
+) -> tuple[PILImage.Image, bytes]:
+    if mask.size != tuple(size):
+        raise InvalidImage(
+            f"The mask is {mask.size[0]}x{mask.size[1]} but the image it edits is "
+            f"{size[0]}x{size[1]}; paint the mask on that image so they match."
+        )
+    has_alpha = mask.mode in ("RGBA", "LA", "PA") or "transparency" in mask.info
+    if has_alpha and mask.format == "PNG":
+        return mask, data
+    if has_alpha:
+        converted = mask.convert("RGBA")
+    else:
+        grey = mask.convert("L")
+        converted = grey.convert("RGBA")
+        converted.putalpha(grey)
+    return converted, encode(converted, "png")
 
 
 def encode(image: PILImage.Image, fmt: str, **params: object) -> bytes:
@@ -151,11 +194,15 @@ def make_thumbnail(data: bytes, *, edge: int = THUMBNAIL_EDGE) -> bytes:
     """A WebP no larger than ``edge`` on its longest side, made once when an image is stored."""
     with PILImage.open(io.BytesIO(data)) as image:
         image.draft("RGB", (edge, edge))
-        thumb = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB")
-        thumb.thumbnail((edge, edge))
-        # Method 2 encodes in half the time of 4 for files ~6% larger: a worker makes one per
-        # final image while it streams a hundred others.
-        return encode(thumb, "webp", quality=80, method=2)
+        return _thumbnail(image, edge)
+
+
+def _thumbnail(image: PILImage.Image, edge: int) -> bytes:
+    thumb = image.convert("RGBA" if image.mode in ("RGBA", "LA", "PA") else "RGB")
+    thumb.thumbnail((edge, edge))
+    # Method 2 encodes in half the time of 4 for files ~6% larger: a worker makes one per
+    # final image while it streams a hundred others.
+    return encode(thumb, "webp", quality=80, method=2)
 
 
 def describe(data: bytes) -> ImageInfo:

@@ -2,18 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from conversations.models import Conversation, Image, Turn
-from moderation.policy import moderation_setting
+
+# Fields other apps add to a conversation's JSON (moderation adds "moderation", the level a
+# team chose), registered from their AppConfig.ready(): this app does not know them.
+_conversation_fields: dict[str, Callable[[Conversation], Any]] = {}
+
+
+def register_conversation_field(name: str, present: Callable[[Conversation], Any]) -> None:
+    _conversation_fields[name] = present
 
 
 def image_url(image: Image, *, thumbnail: bool = False) -> str:
     url = reverse("conversations:image", args=[image.pk])
     return f"{url}?thumbnail=1" if thumbnail and image.thumbnail else url
+
+
+def staff_image_url(image: Image, *, thumbnail: bool = False) -> str | None:
+    """Staff's link to any image, hidden ones too; None once removed (its files are gone)."""
+    if image.moderation == Image.Moderation.REMOVED:
+        return None
+    url = reverse("conversations:staff-image", args=[image.pk])
+    return f"{url}?thumbnail=1" if thumbnail and image.thumbnail else url
+
+
+def image_preview(image: Image | None, *, height: int = 48) -> SafeString | str:
+    """A small linked thumbnail for admin lists, or a word when there is nothing to show."""
+    if image is None:
+        return "-"
+    url = staff_image_url(image, thumbnail=True)
+    if url is None:
+        return "removed"
+    return format_html(
+        '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="image {}" '
+        'height="{}" loading="lazy"></a>',
+        staff_image_url(image),
+        url,
+        image.pk,
+        height,
+    )
 
 
 def present_image(image: Image) -> dict[str, Any]:
@@ -92,7 +127,7 @@ def present_conversation(conversation: Conversation) -> dict[str, Any]:
             else None
         ),
         "provider_profile": conversation.provider_profile,
-        "moderation": moderation_setting(conversation),
+        **{name: present(conversation) for name, present in _conversation_fields.items()},
         "default_options": conversation.default_options,
         "last_sequence": conversation.last_sequence,
         "created_at": _iso(conversation.created_at),

@@ -1,33 +1,22 @@
-"""Writes what a turn produced: rows and files first, then the event that announces them.
+"""Stores the images a turn sends and receives, and deletes their files again.
 
-Each change a browser can see takes the conversation's next sequence number inside the
-same transaction, so the row lock orders commits and sequence numbers alike.
+Files are written before their rows; a transaction that does not commit takes its files
+with it (``keeping_files_on_commit``), so a failed write leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from conversations import imaging
-from conversations.models import Conversation, Image, Turn
+from conversations.models import Image, Turn
 
 log = logging.getLogger(__name__)
-
-
-def advance_sequence(turn: Turn) -> int:
-    """Give ``turn`` the conversation's next sequence number. Call inside a transaction."""
-    conversation = Conversation.objects.filter(pk=turn.conversation_id)
-    conversation.update(last_sequence=F("last_sequence") + 1, updated_at=timezone.now())
-    turn.sequence = conversation.values_list("last_sequence", flat=True).get()
-    Turn.objects.filter(pk=turn.pk).update(sequence=turn.sequence)
-    return turn.sequence
 
 
 def store_image(
@@ -41,7 +30,44 @@ def store_image(
     thumbnail: bool | None = None,
 ) -> Image:
     """Put the bytes in storage and record them; partial previews get no thumbnail."""
-    info = imaging.describe(data)
+    wanted = thumbnail if thumbnail is not None else role != Image.Role.PARTIAL
+    return _store(
+        turn,
+        data,
+        imaging.describe(data),
+        make_thumbnail=(lambda: imaging.make_thumbnail(data)) if wanted else None,
+        role=role,
+        position=position,
+        partial_index=partial_index,
+        image_call_id=image_call_id,
+    )
+
+
+def store_upload(
+    turn: Turn, upload: imaging.CheckedImage, *, role: str, position: int = 0
+) -> Image:
+    """Store an upload that was checked, and thumbnailed, when the turn was planned."""
+    return _store(
+        turn,
+        upload.data,
+        upload.info,
+        make_thumbnail=lambda: upload.thumbnail,
+        role=role,
+        position=position,
+    )
+
+
+def _store(
+    turn: Turn,
+    data: bytes,
+    info: imaging.ImageInfo,
+    *,
+    make_thumbnail: Callable[[], bytes] | None,
+    role: str,
+    position: int = 0,
+    partial_index: int | None = None,
+    image_call_id: str = "",
+) -> Image:
     image = Image(
         turn=turn,
         role=role,
@@ -57,10 +83,8 @@ def store_image(
     stem = f"{role}-{partial_index if partial_index is not None else position}-{info.sha256[:12]}"
     image.file.save(f"{stem}.{info.format}", ContentFile(data), save=False)
     try:
-        if thumbnail if thumbnail is not None else role != Image.Role.PARTIAL:
-            image.thumbnail.save(
-                f"{stem}-thumb.webp", ContentFile(imaging.make_thumbnail(data)), save=False
-            )
+        if make_thumbnail is not None:
+            image.thumbnail.save(f"{stem}-thumb.webp", ContentFile(make_thumbnail()), save=False)
         image.save()
     except BaseException:
         delete_files([image])

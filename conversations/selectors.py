@@ -1,4 +1,10 @@
-"""Reads with access built in: a user who may not see a thing gets None (views answer 404)."""
+"""Reads with access built in: a user who may not see a thing gets None (views answer 404).
+
+Who may see or continue a conversation shared with a team is read with ORM lookups through
+the relations the teams app adds (``Conversation.team`` and a user's ``memberships``, each
+with its team and role) rather than by asking that app: a check stays one query, and this
+app imports nothing above it. ``EDITING_ROLES`` is the one thing of teams it names.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +13,41 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
+from common.ids import is_id
 from conversations.models import Conversation, Image, Turn
 from conversations.presenters import present_conversation, present_turn
-from teams.access import is_id, memberships_of, team_ids_of
-from teams.models import Membership
 
 User = AbstractBaseUser | AnonymousUser
+
+# The team roles that may add turns to a conversation shared with the team
+# (teams.models.Membership.EDITING_ROLES; a test keeps the two equal).
+EDITING_ROLES = ("owner", "editor")
 
 
 def visible_conversations(user: User) -> QuerySet[Conversation]:
     """The user's own conversations and those shared with any of the user's teams."""
     if not user.is_authenticated:
         return Conversation.objects.none()
-    return Conversation.objects.filter(Q(owner=user) | Q(team__in=team_ids_of(user)))
+    return Conversation.objects.filter(Q(owner=user) | Q(team__in=_team_ids(user)))
 
 
 def can_add_turns(user: User, conversation: Conversation) -> bool:
     """The owner, and the editors and owners of the team it is shared with."""
     if conversation.owner_id == user.pk:
         return True
-    if conversation.team_id is None:
+    if conversation.team_id is None or not user.is_authenticated:
         return False
-    return (
-        memberships_of(user)
-        .filter(team_id=conversation.team_id, role__in=Membership.EDITING_ROLES)
-        .exists()
-    )
+    editing = _team_ids(user).filter(role__in=EDITING_ROLES)
+    return editing.filter(team_id=conversation.team_id).exists()
+
+
+def may_share_with(owner: User, team_id: Any) -> bool:
+    """An owner shares a conversation only with a team the owner belongs to."""
+    return is_id(team_id) and _team_ids(owner).filter(team_id=team_id).exists()
+
+
+def _team_ids(user: User) -> QuerySet:
+    return user.memberships.values("team_id")
 
 
 def conversation_permissions(user: User, conversation: Conversation) -> dict[str, bool]:
@@ -79,6 +94,13 @@ def get_image_for_user(user: User, image_id: Any) -> Image | None:
         .select_related("turn")
         .first()
     )
+
+
+def get_image_for_staff(user: User, image_id: Any) -> Image | None:
+    """Any image, hidden ones too, for staff; None for everyone else."""
+    if not (user.is_authenticated and user.is_staff) or not is_id(image_id):
+        return None
+    return Image.objects.visible_to(user).filter(pk=image_id).first()
 
 
 def turn_images_for_user(user: User, turn: Turn) -> list[Image]:

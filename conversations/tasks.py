@@ -8,13 +8,13 @@ import logging
 from celery import shared_task
 from django.db import connections
 
+from conversations import engine, sweep
+
 log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_turn(turn_id: int) -> None:
-    from conversations import engine  # late import: tasks load before the apps are ready
-
     try:
         engine.run_turn(turn_id)
     finally:
@@ -24,9 +24,8 @@ def run_turn(turn_id: int) -> None:
 
 @shared_task(ignore_result=True)
 def sweep_stuck_turns() -> None:
-    from conversations import engine
-
-    counts = engine.sweep_stuck_turns()
+    # Beat runs only in the full stack, where turns are dispatched to Celery.
+    counts = sweep.sweep_stuck_turns(redispatch=run_turn.delay)
     if any(counts.values()):
         log.info("swept stuck turns: %s", counts)
 

@@ -9,22 +9,17 @@ from __future__ import annotations
 import base64
 import binascii
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations.events import publish_on_commit
+from conversations import outcomes
+from conversations.events import record_and_announce, record_quietly
 from conversations.models import Image, Turn
-from conversations.presenters import present_image, present_spend, turn_event
-from conversations.recording import (
-    advance_sequence,
-    discard_attempt_output,
-    keeping_files_on_commit,
-    store_image,
-)
-from moderation.intake import open_blocked_turn_case
+from conversations.presenters import present_image, present_spend
+from conversations.recording import discard_attempt_output, keeping_files_on_commit, store_image
 from upstream.errors import StreamClosed, UpstreamError
 from upstream.stream import FinalImage, PartialImage, failure_usage
-from usage.pricing import price_usage
 
 MODERATION_MESSAGE = (
     "The image provider's safety system blocked this request. Rephrase the prompt or use "
@@ -64,7 +59,7 @@ class TurnOutput:
                 image_call_id=item.item_id or "",
             )
             stored.append(image)
-            self._announce("turn.partial_image", image=present_image(image))
+            record_and_announce(self.turn, "turn.partial_image", image=present_image(image))
 
     def final(self, item: FinalImage) -> None:
         data = _decode(item.b64)
@@ -84,7 +79,11 @@ class TurnOutput:
             stored.append(image)
             self.finals.append(image)
             if "revised_prompt" in fields:
-                self._announce("turn.revised_prompt", revised_prompt=item.revised_prompt)
+                record_and_announce(
+                    self.turn, "turn.revised_prompt", revised_prompt=item.revised_prompt
+                )
+            else:
+                record_quietly(self.turn)
 
     def complete(self, *, response_id: str | None, usage: dict, text: str) -> None:
         if not self.finals:
@@ -101,7 +100,8 @@ class TurnOutput:
                     assistant_text=text or "",
                     **spent,
                 )
-                self._announce(
+                record_and_announce(
+                    self.turn,
                     "turn.completed",
                     images=[present_image(i) for i in self.finals],
                     revised_prompt=self.turn.revised_prompt or None,
@@ -118,8 +118,6 @@ class TurnOutput:
 
     def restart(self, *, reason: str) -> bool:
         """Start a fresh attempt after a stream broke; False when attempts are used up."""
-        from django.conf import settings
-
         if self.turn.attempts >= settings.TURN_MAX_ATTEMPTS:
             return False
         discard_attempt_output(self.turn)
@@ -128,7 +126,9 @@ class TurnOutput:
             self._claim_write(
                 attempts=self.turn.attempts + 1, first_partial_at=None, revised_prompt=""
             )
-            self._announce("turn.started", attempt=self.turn.attempts, restarted_because=reason)
+            record_and_announce(
+                self.turn, "turn.started", attempt=self.turn.attempts, restarted_because=reason
+            )
         return True
 
     def fail_from(self, exc: UpstreamError) -> None:
@@ -143,7 +143,7 @@ class TurnOutput:
         code = exc.code or "moderation_blocked"
         with transaction.atomic():
             if self._end(Turn.Status.BLOCKED, code, _moderation_message(exc), usage):
-                open_blocked_turn_case(
+                outcomes.turn_blocked(
                     self.turn,
                     code=code,
                     message=exc.message or "",
@@ -167,8 +167,8 @@ class TurnOutput:
         if not updated:
             return False
         self.turn.refresh_from_db()
-        advance_sequence(self.turn)
-        self._announce(
+        record_and_announce(
+            self.turn,
             kind,
             error={"code": self.turn.error_code, "message": self.turn.error_message},
             **present_spend(self.turn),
@@ -184,19 +184,13 @@ class TurnOutput:
 
     def _spent(self, usage: dict | None, *, images: int) -> dict:
         """The reported usage, its tokens by kind and its cost, as the turn's fields."""
-        spend = price_usage(
-            usage,
-            api_mode=self.turn.api_mode,
-            image_model=self.turn.image_model,
-            text_model=self.turn.text_model,
-            options=self.turn.options,
-            images=images,
-            prices=self.turn.provider.prices if self.turn.provider_id else None,
-        )
-        return {"usage": usage or {}, **spend.turn_fields()}
+        return outcomes.spend_fields(self.turn, usage, images=images)
 
     def _claim_write(self, **fields) -> None:
-        """Write ``fields`` only while the turn streams; a cancelled turn stops here."""
+        """Write ``fields`` only while the turn streams; a cancelled turn stops here.
+
+        The caller records the change (events.record_and_announce) in the same transaction.
+        """
         fields["heartbeat_at"] = timezone.now()
         updated = Turn.objects.filter(pk=self.turn.pk, status=Turn.Status.STREAMING).update(
             **fields
@@ -205,15 +199,11 @@ class TurnOutput:
             raise StreamClosed("The turn is no longer running.")
         for name, value in fields.items():
             setattr(self.turn, name, value)
-        advance_sequence(self.turn)
 
     def _update(self, **fields) -> None:
         Turn.objects.filter(pk=self.turn.pk).update(**fields)
         for name, value in fields.items():
             setattr(self.turn, name, value)
-
-    def _announce(self, kind: str, **fields) -> None:
-        publish_on_commit(self.turn.conversation_id, turn_event(self.turn, kind, **fields))
 
 
 def _decode(b64: str) -> bytes:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/turns/<int:turn_id>/", views.turn_detail, name="turn-detail"),
     path("api/turns/<int:turn_id>/cancel/", views.cancel_turn, name="turn-cancel"),
     path("api/turns/<int:turn_id>/retry/", views.retry_turn, name="turn-retry"),
-    path("api/capabilities/", views.capabilities, name="capabilities"),
     path("media/images/<int:image_id>/", views.image_file, name="image"),
+    # Staff's route to any image, hidden ones too: the review queue and the admin link here.
+    path("moderation/media/images/<int:image_id>/", views.staff_image_file, name="staff-image"),
 ]

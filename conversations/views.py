@@ -15,26 +15,26 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
+from common.api import api_view, json_body
+from common.errors import InvalidInput
+from common.rate_limits import check_creation_rate
+from common.shortcuts import found_or_404
 from conversations import services
-from conversations.errors import InvalidInput
 from conversations.media import serve_image
 from conversations.models import Turn
+from conversations.planning import TurnRequest, Upload
 from conversations.presenters import present_conversation
 from conversations.selectors import (
     can_add_turns,
     conversation_permissions,
     conversation_snapshot,
     get_conversation_for_user,
+    get_image_for_staff,
     get_image_for_user,
     get_turn_for_user,
     list_conversations,
     present_turn_for_user,
 )
-from moderation.models import Reason
-from moderation.policy import moderation_setting
-from providers.presenters import present_options
-from studio.api import api_view, json_body
-from upstream.profiles import get_profile
 
 MAX_REFERENCES = 16
 
@@ -57,6 +57,7 @@ def conversations_collection(request: HttpRequest) -> JsonResponse:
         items = list_conversations(request.user, query=query)[:200]
         return JsonResponse({"conversations": [present_conversation(c) for c in items]})
     body = json_body(request)
+    check_creation_rate(request.user, "conversation")
     conversation = services.create_conversation(
         owner=request.user,
         title=body.get("title", ""),
@@ -67,7 +68,7 @@ def conversations_collection(request: HttpRequest) -> JsonResponse:
 
 @api_view(["GET", "PATCH", "DELETE"])
 def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = _conversation_or_404(request, conversation_id)
+    conversation = found_or_404(get_conversation_for_user(request.user, conversation_id))
     if request.method == "GET":
         snapshot = conversation_snapshot(conversation, user=request.user)
         snapshot["permissions"] = conversation_permissions(request.user, conversation)
@@ -87,7 +88,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
 
 @api_view(["POST"])
 def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse:
-    conversation = _conversation_or_404(request, conversation_id)
+    conversation = found_or_404(get_conversation_for_user(request.user, conversation_id))
     _check_can_add_turns(request, conversation)
     fields = _turn_fields(request)
     parent = None
@@ -96,26 +97,30 @@ def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse
         if parent is None:
             raise InvalidInput("That earlier turn does not exist.", field="parent_id", status=404)
     turn = services.start_turn(
-        conversation=conversation,
-        author=request.user,
-        prompt=fields["prompt"],
-        parent=parent,
-        api_mode=fields["api_mode"],
-        options=fields["options"],
-        references=_uploads(request, "references"),
-        mask=_mask(request),
+        TurnRequest(
+            conversation=conversation,
+            author=request.user,
+            prompt=fields["prompt"],
+            parent=parent,
+            api_mode=fields["api_mode"],
+            options=fields["options"],
+            references=_uploads(request, "references"),
+            mask=_mask(request),
+        )
     )
     return JsonResponse(present_turn_for_user(request.user, turn), status=201)
 
 
 @api_view(["GET"])
 def turn_detail(request: HttpRequest, turn_id: int) -> JsonResponse:
-    return JsonResponse(present_turn_for_user(request.user, _turn_or_404(request, turn_id)))
+    return JsonResponse(
+        present_turn_for_user(request.user, found_or_404(get_turn_for_user(request.user, turn_id)))
+    )
 
 
 @api_view(["POST"])
 def cancel_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
-    turn = _turn_or_404(request, turn_id)
+    turn = found_or_404(get_turn_for_user(request.user, turn_id))
     _check_can_add_turns(request, turn.conversation)
     turn = services.cancel_turn(turn=turn)
     return JsonResponse(present_turn_for_user(request.user, turn))
@@ -123,64 +128,24 @@ def cancel_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
 
 @api_view(["POST"])
 def retry_turn(request: HttpRequest, turn_id: int) -> JsonResponse:
-    turn = _turn_or_404(request, turn_id)
+    turn = found_or_404(get_turn_for_user(request.user, turn_id))
     _check_can_add_turns(request, turn.conversation)
     turn = services.retry_turn(turn=turn, author=request.user)
     return JsonResponse(present_turn_for_user(request.user, turn), status=201)
 
 
-@api_view(["GET"])
-def capabilities(request: HttpRequest) -> JsonResponse:
-    try:
-        profile = get_profile(request.GET.get("profile") or settings.STUDIO_PROVIDER_PROFILE)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field="profile") from None
-    # A shared conversation offers what its team may use.
-    conversation = _conversation_from_query(request)
-    return JsonResponse(
-        {
-            "profile": profile.name,
-            **present_options(conversation.team if conversation else None),
-            "api_modes": [{"value": v, "label": label} for v, label in Turn.ApiMode.choices],
-            # Read-only: the site or the conversation's team decides (docs/api.md).
-            "moderation": moderation_setting(),
-            "flag_reasons": [{"value": v, "label": label} for v, label in Reason.choices],
-        }
-    )
+@require_GET
+def image_file(request: HttpRequest, image_id: int) -> FileResponse:
+    return serve_image(request, found_or_404(get_image_for_user(request.user, image_id)))
 
 
 @require_GET
-def image_file(request: HttpRequest, image_id: int) -> FileResponse:
-    image = get_image_for_user(request.user, image_id)
-    if image is None:
-        raise Http404
-    return serve_image(request, image)
+def staff_image_file(request: HttpRequest, image_id: int) -> FileResponse:
+    """Any image for staff, hidden ones too; 404 for everyone else, signed in or not."""
+    return serve_image(request, found_or_404(get_image_for_staff(request.user, image_id)))
 
 
 # --- parsing ------------------------------------------------------------------------------
-
-
-def _conversation_or_404(request: HttpRequest, conversation_id: int):
-    conversation = get_conversation_for_user(request.user, conversation_id)
-    if conversation is None:
-        raise Http404
-    return conversation
-
-
-def _conversation_from_query(request: HttpRequest):
-    raw = request.GET.get("conversation", "")
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise InvalidInput("conversation must be a conversation id.", field="conversation")
-    return _conversation_or_404(request, int(raw))
-
-
-def _turn_or_404(request: HttpRequest, turn_id: int) -> Turn:
-    turn = get_turn_for_user(request.user, turn_id)
-    if turn is None:
-        raise Http404
-    return turn
 
 
 def _check_can_add_turns(request: HttpRequest, conversation) -> None:
@@ -201,7 +166,7 @@ def _turn_fields(request: HttpRequest) -> dict:
         if body.get("options"):
             try:
                 body["options"] = json.loads(body["options"])
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise InvalidInput("The options are not valid JSON.", field="options") from None
     parent_id = body.get("parent_id")
     if parent_id in ("", None):
@@ -216,7 +181,7 @@ def _turn_fields(request: HttpRequest) -> dict:
     }
 
 
-def _uploads(request: HttpRequest, name: str) -> list[services.Upload]:
+def _uploads(request: HttpRequest, name: str) -> list[Upload]:
     files = request.FILES.getlist(name)
     if len(files) > MAX_REFERENCES:
         raise InvalidInput(f"Send at most {MAX_REFERENCES} reference images.", field=name)
@@ -229,11 +194,11 @@ def _uploads(request: HttpRequest, name: str) -> list[services.Upload]:
                 field=name,
                 status=413,
             )
-        uploads.append(services.Upload(upload.name, upload.read()))
+        uploads.append(Upload(upload.name, upload.read()))
     return uploads
 
 
-def _mask(request: HttpRequest) -> services.Upload | None:
+def _mask(request: HttpRequest) -> Upload | None:
     masks = _uploads(request, "mask")
     if len(masks) > 1:
         raise InvalidInput("Send one mask.", field="mask")

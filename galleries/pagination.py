@@ -9,13 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
+from common.ids import is_id
 from galleries.models import GalleryItem
-from teams.access import is_id
 
 DEFAULT_PAGE_SIZE = 48
 MAX_PAGE_SIZE = 100
@@ -32,15 +33,19 @@ def parse_sort(value: str | None) -> str:
     if value in (None, ""):
         return "date"
     if value not in SORTS:
-        raise InvalidInput("Sort by 'date' or 'hand'.", field="sort")
+        raise InvalidInput(gettext("Sort by 'date' or 'hand'."), field="sort")
     return value
 
 
 def parse_limit(value: str | None) -> int:
     if value in (None, ""):
         return DEFAULT_PAGE_SIZE
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"limit must be a number from 1 to {MAX_PAGE_SIZE}.", field="limit")
+    # Only ASCII digits: "²" passes isdigit() but not int().
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE_SIZE:
+        raise InvalidInput(
+            gettext("limit must be a number from 1 to %(most)s.") % {"most": MAX_PAGE_SIZE},
+            field="limit",
+        )
     return int(value)
 
 
@@ -76,6 +81,16 @@ def _after(sort: str, cursor: str) -> Q:
     return Q(position__gte=key) & (Q(position__gt=key) | Q(id__gt=item_id))
 
 
+def fits_in_utc(moment: datetime) -> bool:
+    """False for a time that lies past year 9999 (or before year 1) once in UTC, like
+    9999-12-31T23:59:59-14:00: the database could neither store nor compare it."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
+
+
 def _decode(cursor: str, sort: str) -> tuple[str, datetime | int, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
@@ -83,7 +98,7 @@ def _decode(cursor: str, sort: str) -> tuple[str, datetime | int, int]:
         if kind != sort:
             raise ValueError
         parsed = datetime.fromisoformat(key) if kind == "date" else int(key)
-        if kind == "date" and parsed.tzinfo is None:
+        if kind == "date" and (parsed.tzinfo is None or not fits_in_utc(parsed)):
             raise ValueError
         if kind == "hand" and not -(2**63) <= parsed < 2**63:
             raise ValueError
@@ -92,5 +107,6 @@ def _decode(cursor: str, sort: str) -> tuple[str, datetime | int, int]:
         return kind, parsed, int(item_id)
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise InvalidInput(
-            "That cursor is not one this list gave out; start again without it.", field="cursor"
+            gettext("That cursor is not one this list gave out; start again without it."),
+            field="cursor",
         ) from None

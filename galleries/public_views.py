@@ -1,6 +1,7 @@
 """A gallery behind a public link: read-only, no account needed, only that gallery's items.
 
-Everything here answers 404 once the link is revoked or expired, and serves an image only
+Everything here answers 404 once the link is revoked or expired (the page says so in plain
+words), and serves an image only
 if its item belongs to the link's gallery and nobody has hidden it.
 """
 
@@ -18,13 +19,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from conversations.errors import InvalidInput
+from common.api import error_response
+from common.errors import InvalidInput
+from common.shortcuts import found_or_404
 from conversations.media import serve_image
 from galleries import selectors
-from galleries.models import PublicLink
 from galleries.presenters import present_public_item
 from galleries.views import page_from_request
-from studio.api import error_response
 
 # A revoked link should stop working soon even in a browser that already loaded it.
 PUBLIC_CACHE = "private, max-age=300"
@@ -33,7 +34,11 @@ PUBLIC_CACHE = "private, max-age=300"
 @require_GET
 @never_cache
 def public_gallery_page(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open_link_or_404(token)
+    link = selectors.get_open_link(token)
+    if link is None:
+        # Unknown, revoked and expired links look the same: which tokens ever existed is
+        # nobody's business.
+        return _not_indexed(render(request, "galleries/link_closed.html", status=404))
     try:
         page, filters = page_from_request(request, selectors.public_items(link.gallery))
     except InvalidInput as exc:
@@ -64,18 +69,11 @@ def public_items(request: HttpRequest, token: str) -> JsonResponse:
 
 @require_GET
 def public_item_image(request: HttpRequest, token: str, item_id: int) -> FileResponse:
-    link = _open_link_or_404(token)
+    link = found_or_404(selectors.get_open_link(token))
     item = selectors.get_item(selectors.public_items(link.gallery), item_id)
     if item is None:
         raise Http404
     return _not_indexed(serve_image(request, item.image, cache_control=PUBLIC_CACHE))
-
-
-def _open_link_or_404(token: str) -> PublicLink:
-    link = selectors.get_open_link(token)
-    if link is None:
-        raise Http404
-    return link
 
 
 def _not_indexed(response: HttpResponse) -> HttpResponse:

@@ -12,11 +12,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from common.ids import is_id, is_token
 from conversations.models import Image
 from conversations.selectors import visible_conversations
 from galleries.models import Gallery, GalleryItem, PublicLink
 from galleries.pagination import Page, paginate
-from teams.access import is_id, is_token, memberships_of, team_ids_of
+from teams.access import memberships_of, team_ids_of
 from teams.models import Membership
 
 SEARCH_MAX = 200

@@ -7,10 +7,11 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
+from common.text import clean_text
 from conversations.models import Image
-from conversations.services import clean_text
 from galleries.models import Gallery, GalleryItem, PublicLink
 from teams.models import Team
 
@@ -19,7 +20,7 @@ CAPTION_MAX = 500
 # Hand-sorted positions leave this much room between neighbours, so moving an item between
 # two others is one write; about twenty moves into the same gap fit before a renumbering.
 POSITION_GAP = 1 << 20
-ALREADY_THERE = "That image is already in this gallery."
+ALREADY_THERE = gettext_lazy("That image is already in this gallery.")
 
 
 # --- Galleries ----------------------------------------------------------------------------
@@ -43,7 +44,7 @@ def delete_gallery(*, gallery: Gallery) -> None:
 def _name(value) -> str:
     name = clean_text(value, field="name", max_length=NAME_MAX)
     if not name:
-        raise InvalidInput("Give the gallery a name.", field="name")
+        raise InvalidInput(gettext("Give the gallery a name."), field="name")
     return name
 
 
@@ -54,12 +55,12 @@ def add_item(*, gallery: Gallery, image: Image, caption: str = "", added_by) -> 
     """Add a final image at the end of the hand-sorted order (and first by date)."""
     if image.role != Image.Role.FINAL:
         raise InvalidInput(
-            "Only finished images can go in a gallery, not previews, references or masks.",
+            gettext("Only finished images can go in a gallery, not previews, references or masks."),
             field="image_id",
         )
     caption = clean_text(caption, field="caption", max_length=CAPTION_MAX)
     if gallery.items.filter(image=image).exists():
-        raise InvalidInput(ALREADY_THERE, field="image_id")
+        raise InvalidInput(str(ALREADY_THERE), field="image_id")
     try:
         with transaction.atomic():
             item = GalleryItem.objects.create(
@@ -72,7 +73,7 @@ def add_item(*, gallery: Gallery, image: Image, caption: str = "", added_by) -> 
             _touch(gallery)
     except IntegrityError:
         # Someone added the same image between the check and the insert.
-        raise InvalidInput(ALREADY_THERE, field="image_id") from None
+        raise InvalidInput(str(ALREADY_THERE), field="image_id") from None
     return item
 
 
@@ -95,7 +96,9 @@ def move_item(
 ) -> GalleryItem:
     """Put ``item`` just before or just after another item in the hand-sorted order."""
     if (before is None) == (after is None):
-        raise InvalidInput("Say where to move the item: before_id or after_id.", field="before_id")
+        raise InvalidInput(
+            gettext("Say where to move the item: before_id or after_id."), field="before_id"
+        )
     anchor = before or after
     if anchor.pk == item.pk:
         return item
@@ -145,7 +148,7 @@ def create_public_link(
     *, gallery: Gallery, created_by, expires_at: datetime | None = None
 ) -> PublicLink:
     if expires_at is not None and expires_at <= timezone.now():
-        raise InvalidInput("The expiry must be in the future.", field="expires_at")
+        raise InvalidInput(gettext("The expiry must be in the future."), field="expires_at")
     return PublicLink.objects.create(gallery=gallery, created_by=created_by, expires_at=expires_at)
 
 

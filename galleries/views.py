@@ -20,24 +20,27 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
-from conversations.errors import InvalidInput
+from common.api import api_view, json_body
+from common.errors import InvalidInput
+from common.rate_limits import check_creation_rate
+from common.shortcuts import found_or_404
 from conversations.media import serve_image
 from conversations.models import Image
 from conversations.selectors import get_image_for_user
 from galleries import selectors, services
 from galleries.models import Gallery, GalleryItem
-from galleries.pagination import Page, parse_limit, parse_sort
+from galleries.pagination import Page, fits_in_utc, parse_limit, parse_sort
 from galleries.presenters import present_gallery, present_item, present_link
-from studio.api import api_view, json_body
 from teams.access import get_membership
 
-CANNOT_EDIT = (
+CANNOT_EDIT = gettext_lazy(
     "You can look at this gallery but not change it; ask a team owner to make you an editor."
 )
-CANNOT_SHARE = "Only the team's owners can share this gallery by public link."
+CANNOT_SHARE = gettext_lazy("Only the team's owners can share this gallery by public link.")
 
 
 # --- Pages --------------------------------------------------------------------------------
@@ -54,7 +57,7 @@ def galleries_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @ensure_csrf_cookie
 def gallery_page(request: HttpRequest, gallery_id: int) -> HttpResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     try:
         page, filters = page_from_request(request, selectors.member_items(gallery, request.user))
     except InvalidInput as exc:
@@ -70,7 +73,7 @@ def gallery_page(request: HttpRequest, gallery_id: int) -> HttpResponse:
 
 @require_GET
 def item_image(request: HttpRequest, gallery_id: int, item_id: int) -> FileResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     item = selectors.get_item(selectors.visible_items_of(gallery, request.user), item_id)
     if item is None:
         raise Http404
@@ -95,7 +98,7 @@ def galleries_collection(request: HttpRequest) -> JsonResponse:
 
 @api_view(["GET", "PATCH", "DELETE"])
 def gallery_detail(request: HttpRequest, gallery_id: int) -> HttpResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     if request.method == "GET":
         return JsonResponse(present_gallery(gallery))
     _check(selectors.can_edit(gallery), CANNOT_EDIT)
@@ -113,7 +116,7 @@ def gallery_detail(request: HttpRequest, gallery_id: int) -> HttpResponse:
 
 @api_view(["GET", "POST"])
 def items_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     if request.method == "GET":
         page, _ = page_from_request(request, selectors.member_items(gallery, request.user))
         items = [present_item(item) for item in page.items]
@@ -124,13 +127,18 @@ def items_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
     item = services.add_item(
         gallery=gallery, image=image, caption=body.get("caption"), added_by=request.user
     )
-    return JsonResponse(present_item(_item_or_404(request, gallery, item.pk)), status=201)
+    return JsonResponse(
+        present_item(
+            found_or_404(selectors.get_item(selectors.member_items(gallery, request.user), item.pk))
+        ),
+        status=201,
+    )
 
 
 @api_view(["GET", "PATCH", "DELETE"])
 def item_detail(request: HttpRequest, gallery_id: int, item_id: int) -> HttpResponse:
-    gallery = _gallery_or_404(request, gallery_id)
-    item = _item_or_404(request, gallery, item_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
+    item = found_or_404(selectors.get_item(selectors.member_items(gallery, request.user), item_id))
     if request.method == "GET":
         return JsonResponse(present_item(item))
     _check(selectors.can_edit(gallery), CANNOT_EDIT)
@@ -145,8 +153,8 @@ def item_detail(request: HttpRequest, gallery_id: int, item_id: int) -> HttpResp
 
 @api_view(["POST"])
 def move_item(request: HttpRequest, gallery_id: int, item_id: int) -> JsonResponse:
-    gallery = _gallery_or_404(request, gallery_id)
-    item = _item_or_404(request, gallery, item_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
+    item = found_or_404(selectors.get_item(selectors.member_items(gallery, request.user), item_id))
     _check(selectors.can_edit(gallery), CANNOT_EDIT)
     body = json_body(request)
     before = _anchor(request, gallery, body, "before_id")
@@ -160,11 +168,12 @@ def move_item(request: HttpRequest, gallery_id: int, item_id: int) -> JsonRespon
 
 @api_view(["GET", "POST"])
 def links_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     _check(selectors.can_share(gallery), CANNOT_SHARE)
     if request.method == "GET":
         return JsonResponse({"links": [present_link(x) for x in selectors.list_links(gallery)]})
     expires_at = _expiry(json_body(request).get("expires_at"))
+    check_creation_rate(request.user, "link")
     link = services.create_public_link(
         gallery=gallery, created_by=request.user, expires_at=expires_at
     )
@@ -173,7 +182,7 @@ def links_collection(request: HttpRequest, gallery_id: int) -> JsonResponse:
 
 @api_view(["POST"])
 def revoke_link(request: HttpRequest, gallery_id: int, link_id: int) -> JsonResponse:
-    gallery = _gallery_or_404(request, gallery_id)
+    gallery = found_or_404(selectors.get_gallery_for_user(request.user, gallery_id))
     _check(selectors.can_share(gallery), CANNOT_SHARE)
     link = selectors.get_link(gallery, link_id)
     if link is None:
@@ -184,23 +193,9 @@ def revoke_link(request: HttpRequest, gallery_id: int, link_id: int) -> JsonResp
 # --- Parsing and access -------------------------------------------------------------------
 
 
-def _gallery_or_404(request: HttpRequest, gallery_id: int) -> Gallery:
-    gallery = selectors.get_gallery_for_user(request.user, gallery_id)
-    if gallery is None:
-        raise Http404
-    return gallery
-
-
-def _item_or_404(request: HttpRequest, gallery: Gallery, item_id) -> GalleryItem:
-    item = selectors.get_item(selectors.member_items(gallery, request.user), item_id)
-    if item is None:
-        raise Http404
-    return item
-
-
 def _check(allowed: bool, message: str) -> None:
     if not allowed:
-        raise InvalidInput(message, status=403)
+        raise InvalidInput(str(message), status=403)
 
 
 def page_from_request(request: HttpRequest, items: QuerySet[GalleryItem]) -> tuple[Page, dict]:
@@ -222,11 +217,13 @@ def page_from_request(request: HttpRequest, items: QuerySet[GalleryItem]) -> tup
 def _team_to_edit(request: HttpRequest, team_id):
     membership = get_membership(request.user, team_id)
     if membership is None:
-        raise InvalidInput("That team does not exist.", field="team_id", status=404)
+        raise InvalidInput(gettext("That team does not exist."), field="team_id", status=404)
     if not membership.can_edit:
         raise InvalidInput(
-            "You can look at this team's galleries but not make them; ask a team owner to "
-            "make you an editor.",
+            gettext(
+                "You can look at this team's galleries but not make them; ask a team owner to "
+                "make you an editor."
+            ),
             field="team_id",
             status=403,
         )
@@ -237,7 +234,7 @@ def _image_to_add(request: HttpRequest, image_id) -> Image:
     """An image the user may see: in a conversation they can open, and not hidden from them."""
     image = get_image_for_user(request.user, image_id)
     if image is None or not Image.objects.visible_to(request.user).filter(pk=image.pk).exists():
-        raise InvalidInput("That image does not exist.", field="image_id", status=404)
+        raise InvalidInput(gettext("That image does not exist."), field="image_id", status=404)
     return image
 
 
@@ -246,7 +243,7 @@ def _anchor(request: HttpRequest, gallery: Gallery, body: dict, field: str):
         return None
     anchor = selectors.get_item(selectors.visible_items_of(gallery, request.user), body[field])
     if anchor is None:
-        raise InvalidInput("That item is not in this gallery.", field=field, status=404)
+        raise InvalidInput(gettext("That item is not in this gallery."), field=field, status=404)
     return anchor
 
 
@@ -257,9 +254,12 @@ def _expiry(value) -> datetime | None:
         expires_at = datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         expires_at = None
+    if expires_at is not None and expires_at.tzinfo and not fits_in_utc(expires_at):
+        raise InvalidInput("expires_at must be before the year 9999.", field="expires_at")
     if expires_at is None:
         raise InvalidInput(
-            "expires_at must be a date and time like 2026-12-31T18:00:00Z.", field="expires_at"
+            gettext("expires_at must be a date and time like 2026-12-31T18:00:00Z."),
+            field="expires_at",
         )
     # A time without a zone is taken as UTC, the zone the API answers in.
     return expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)

@@ -7,9 +7,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from conversations.presenters import image_preview
 from moderation import services
 from moderation.models import AccountStanding, BlockedTerm, Case, Decision, Flag
-from moderation.presenters import image_preview
 
 
 class FlagInline(admin.TabularInline):

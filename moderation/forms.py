@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from moderation.models import Case, Decision, Reason
 from moderation.selectors import BLOCKED_REASON, QueueFilters
 from moderation.services import NOTE_MAX
 from teams.models import Team
 
-STATUS_CHOICES = [(Case.Status.OPEN, "Open"), (Case.Status.DECIDED, "Decided"), ("", "All")]
-REASON_CHOICES = [("", "Any reason"), *Reason.choices, (BLOCKED_REASON, "Blocked by provider")]
+STATUS_CHOICES = [
+    (Case.Status.OPEN, _("Open")),
+    (Case.Status.DECIDED, _("Decided")),
+    ("", _("All")),
+]
+REASON_CHOICES = [
+    ("", _("Any reason")),
+    *Reason.choices,
+    (BLOCKED_REASON, _("Blocked by provider")),
+]
 CONTENT_CHOICES = [(a.value, a.label) for a in Decision.CONTENT_ACTIONS]
-AUTHOR_CHOICES = [("", "Leave the author be")]
+AUTHOR_CHOICES = [("", _("Leave the author be"))]
 AUTHOR_CHOICES += [(a.value, a.label) for a in Decision.AUTHOR_ACTIONS]
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False, initial=Case.Status.OPEN)
-    reason = forms.ChoiceField(choices=REASON_CHOICES, required=False)
-    user = forms.CharField(max_length=150, required=False, label="User")
+    status = forms.ChoiceField(
+        choices=STATUS_CHOICES, required=False, initial=Case.Status.OPEN, label=_("Status")
+    )
+    reason = forms.ChoiceField(choices=REASON_CHOICES, required=False, label=_("Reason"))
+    user = forms.CharField(max_length=150, required=False, label=_("User"))
     team = forms.ModelChoiceField(
-        Team.objects.all(), required=False, empty_label="Any team", label="Team"
+        Team.objects.all(), required=False, empty_label=_("Any team"), label=_("Team")
     )
 
     def filters(self) -> QueueFilters:

@@ -6,36 +6,37 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from moderation.text import normalize_text
 
 
 class Reason(models.TextChoices):
-    SEXUAL = "sexual"
-    VIOLENCE = "violence"
-    HATE = "hate"
-    HARASSMENT = "harassment"
-    SELF_HARM = "self-harm", "self-harm"
-    ILLEGAL = "illegal"
-    OTHER = "other"
+    SEXUAL = "sexual", _("Sexual")
+    VIOLENCE = "violence", _("Violence")
+    HATE = "hate", _("Hate")
+    HARASSMENT = "harassment", _("Harassment")
+    SELF_HARM = "self-harm", _("self-harm")
+    ILLEGAL = "illegal", _("Illegal")
+    OTHER = "other", _("Other")
 
 
 class Case(models.Model):
     """One thing to review: a flagged image, or a turn the provider's moderation blocked."""
 
     class Kind(models.TextChoices):
-        FLAG = "flag", "flagged"
-        BLOCKED = "blocked", "blocked by the provider"
+        FLAG = "flag", _("flagged")
+        BLOCKED = "blocked", _("blocked by the provider")
 
     class Status(models.TextChoices):
-        OPEN = "open"
-        DECIDED = "decided"
+        OPEN = "open", _("Open")
+        DECIDED = "decided", _("Decided")
 
     class Resolution(models.TextChoices):
-        NONE = "", "none yet"
-        KEEP = "keep"
-        HIDE = "hide"
-        REMOVE = "remove"
+        NONE = "", _("none yet")
+        KEEP = "keep", _("Keep")
+        HIDE = "hide", _("Hide")
+        REMOVE = "remove", _("Remove")
 
     kind = models.CharField(max_length=10, choices=Kind)
     turn = models.ForeignKey(
@@ -125,12 +126,12 @@ class Decision(models.Model):
     """
 
     class Action(models.TextChoices):
-        KEEP = "keep"
-        HIDE = "hide"
-        REMOVE = "remove"
-        WARN = "warn", "warn the author"
-        SUSPEND = "suspend", "suspend the author"
-        LIFT_SUSPENSION = "lift_suspension", "lift the suspension"
+        KEEP = "keep", _("Keep")
+        HIDE = "hide", _("Hide")
+        REMOVE = "remove", _("Remove")
+        WARN = "warn", _("warn the author")
+        SUSPEND = "suspend", _("suspend the author")
+        LIFT_SUSPENSION = "lift_suspension", _("lift the suspension")
 
     CONTENT_ACTIONS = (Action.KEEP, Action.HIDE, Action.REMOVE)
     AUTHOR_ACTIONS = (Action.WARN, Action.SUSPEND)
@@ -199,8 +200,8 @@ class BlockedTerm(models.Model):
     """A word or phrase refused in prompts before anything is stored or sent upstream."""
 
     class Match(models.TextChoices):
-        WORD = "word", "whole word"
-        SUBSTRING = "substring", "anywhere, even inside words"
+        WORD = "word", _("whole word")
+        SUBSTRING = "substring", _("anywhere, even inside words")
 
     # Stored in normal form (moderation.text), so "Foo", "FOO" and fullwidth "foo" are one.
     term = models.CharField(max_length=200, unique=True)
@@ -232,4 +233,4 @@ class BlockedTerm(models.Model):
         # Before the unique check, so "Foo" is refused when "foo" is already listed.
         self.term = normalize_text(self.term)
         if not self.term:
-            raise ValidationError({"term": "Enter a word or phrase with visible letters."})
+            raise ValidationError({"term": _("Enter a word or phrase with visible letters.")})

@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from common.ids import is_id
 from conversations.models import Image, Turn
+from conversations.presenters import staff_image_url
 from moderation.models import AccountStanding, Case, Decision, Flag
-from moderation.presenters import staff_image_url
-from teams.access import is_id
 
 # How far up the conversation a card shows the prompts that led to the reviewed turn.
 CONTEXT_DEPTH = 6
@@ -20,12 +20,6 @@ BLOCKED_REASON = "blocked"
 
 def is_staff(user) -> bool:
     return user.is_authenticated and user.is_staff
-
-
-def get_image_for_staff(user, image_id: Any) -> Image | None:
-    if not is_staff(user) or not is_id(image_id):
-        return None
-    return Image.objects.visible_to(user).filter(pk=image_id).first()
 
 
 # --- The queue ----------------------------------------------------------------------------

@@ -12,11 +12,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
+from common.text import clean_text
 from conversations.image_visibility import set_image_moderation
 from conversations.models import Image
-from conversations.services import clean_text
 from moderation.models import AccountStanding, Case, Decision, Flag, Reason
 
 NOTE_MAX = 1000
@@ -81,9 +82,9 @@ def decide_cases(
     shows it again; a removed image's files are gone for good).
     """
     if action not in Decision.CONTENT_ACTIONS:
-        raise InvalidInput("Choose keep, hide or remove.", field="action")
+        raise InvalidInput(gettext("Choose keep, hide or remove."), field="action")
     if author_action and author_action not in Decision.AUTHOR_ACTIONS:
-        raise InvalidInput("The author can be warned or suspended.", field="author_action")
+        raise InvalidInput(gettext("The author can be warned or suspended."), field="author_action")
     note = _note(note)
     cases = list(cases)
     decisions: list[Decision] = []
@@ -205,7 +206,7 @@ def dismiss_warning(*, user) -> None:
 def _reason(value: Any) -> str:
     if value not in Reason.values:
         raise InvalidInput(
-            f"Choose a reason: {', '.join(Reason.values)}.",
+            gettext("Choose a reason: %(reasons)s.") % {"reasons": ", ".join(Reason.values)},
             field="reason",
         )
     return value

@@ -12,7 +12,6 @@ urlpatterns = [
         views.lift_suspension,
         name="lift-suspension",
     ),
-    path("moderation/media/images/<int:image_id>/", views.staff_image, name="image"),
     path("moderation/notice/dismiss/", views.dismiss_notice, name="dismiss-notice"),
     path("api/images/<int:image_id>/flag/", views.flag_image, name="flag-image"),
     path(

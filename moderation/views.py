@@ -17,23 +17,23 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from conversations.errors import InvalidInput
-from conversations.media import serve_image
+from common.api import api_view
+from common.errors import InvalidInput
+from common.rate_limits import check_creation_rate
 from conversations.selectors import get_image_for_user
 from galleries.selectors import get_item_for_user
 from moderation import services
 from moderation.forms import DecisionForm, QueueFilterForm
-from moderation.models import Flag
+from moderation.models import Decision, Flag
 from moderation.selectors import (
     get_cases_for_staff,
-    get_image_for_staff,
     is_staff,
     review_cards,
     review_queue,
 )
-from studio.api import api_view
 
 PAGE_SIZE = 30
 
@@ -76,13 +76,20 @@ def decide(request: HttpRequest) -> HttpResponse:
     form = DecisionForm(request.POST)
     cases = get_cases_for_staff(request.user, request.POST.getlist("case"))
     if not cases:
-        messages.error(request, "Select at least one case first.")
+        messages.error(request, gettext("Select at least one case first."))
     elif not form.is_valid():
-        messages.error(request, "Choose keep, hide or remove; notes are at most 1000 characters.")
+        messages.error(
+            request, gettext("Choose keep, hide or remove; notes are at most 1000 characters.")
+        )
     else:
         services.decide_cases(actor=request.user, cases=cases, **form.cleaned_data)
-        count = f"{len(cases)} case{'s' if len(cases) != 1 else ''}"
-        messages.success(request, f"Decided {count}: {form.cleaned_data['action']}.")
+        action = Decision.Action(form.cleaned_data["action"]).label.lower()
+        decided = ngettext(
+            "Decided %(count)s case: %(action)s.",
+            "Decided %(count)s cases: %(action)s.",
+            len(cases),
+        )
+        messages.success(request, decided % {"count": len(cases), "action": action})
     return redirect(_back(request, reverse("moderation:queue")))
 
 
@@ -91,17 +98,10 @@ def decide(request: HttpRequest) -> HttpResponse:
 def lift_suspension(request: HttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(get_user_model(), pk=user_id)
     if services.lift_suspension(actor=request.user, user=user, note=request.POST.get("note")):
-        messages.success(request, f"{user.get_username()} may start images again.")
+        messages.success(
+            request, gettext("%(name)s may start images again.") % {"name": user.get_username()}
+        )
     return redirect(_back(request, reverse("moderation:queue")))
-
-
-@staff_only
-@require_GET
-def staff_image(request: HttpRequest, image_id: int) -> HttpResponse:
-    image = get_image_for_staff(request.user, image_id)
-    if image is None:
-        raise Http404
-    return serve_image(request, image)
 
 
 # --- Everyone -----------------------------------------------------------------------------
@@ -112,7 +112,9 @@ def flag_image(request: HttpRequest, image_id: int) -> JsonResponse:
     image = get_image_for_user(request.user, image_id)
     if image is None:
         raise Http404
-    result = services.flag_image(reporter=request.user, image=image, **_flag_fields(request))
+    fields = _flag_fields(request)
+    check_creation_rate(request.user, "flag")
+    result = services.flag_image(reporter=request.user, image=image, **fields)
     return JsonResponse(
         {"flag": _present_flag(result.flag), "merged": result.merged},
         status=200 if result.merged else 201,
@@ -124,8 +126,10 @@ def flag_gallery_item(request: HttpRequest, item_id: int) -> JsonResponse:
     item = get_item_for_user(request.user, item_id)
     if item is None:
         raise Http404
+    fields = _flag_fields(request)
+    check_creation_rate(request.user, "flag")
     result = services.flag_image(
-        reporter=request.user, image=item.image, gallery_item=item, **_flag_fields(request)
+        reporter=request.user, image=item.image, gallery_item=item, **fields
     )
     return JsonResponse(
         {"flag": _present_flag(result.flag), "merged": result.merged},
@@ -146,10 +150,10 @@ def dismiss_notice(request: HttpRequest) -> HttpResponse:
 def _flag_fields(request: HttpRequest) -> dict:
     try:
         body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("The request body is not valid JSON.") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise InvalidInput(gettext("The request body is not valid JSON.")) from None
     if not isinstance(body, dict):
-        raise InvalidInput("The request body must be a JSON object.")
+        raise InvalidInput(gettext("The request body must be a JSON object."))
     return {"reason": body.get("reason"), "note": body.get("note") or ""}
 
 

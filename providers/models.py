@@ -8,14 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from providers.presets import ENDPOINTS, PRESETS
+from providers.presets import PRESETS, switches
 
 # A retirement is announced in the options panel and on the provider page this long ahead.
 WARN_BEFORE_SHUTDOWN = timedelta(days=30)
 
 
 def _all_endpoints() -> list[str]:
-    return list(ENDPOINTS)
+    return switches(PRESETS["openai"])["endpoints"]
 
 
 class Provider(models.Model):
@@ -28,7 +28,7 @@ class Provider(models.Model):
     # A Fernet token (providers.crypto); the key itself is never stored or shown.
     api_key_encrypted = models.TextField(blank=True)
     api_key_last4 = models.CharField(max_length=4, blank=True)
-    preset = models.CharField(max_length=20, choices=[(p.name, p.label) for p in PRESETS.values()])
+    preset = models.CharField(max_length=20, choices=[(p.key, p.label) for p in PRESETS.values()])
     wire_profile = models.CharField(max_length=20, choices=WireProfile, default=WireProfile.OPENAI)
     enabled = models.BooleanField(default=True)
     endpoints = models.JSONField(default=_all_endpoints)

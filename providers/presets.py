@@ -1,80 +1,45 @@
-"""Presets: the switches a kind of provider starts with; staff adjust them per provider.
-
-`wire_profile` names an upstream.profiles profile (request shape and stream quirks); the
-switches say what this provider offers on top. `openai_lineup` means OpenAI's own shutdown
-dates (the built-in table's) apply, as they do to OpenAI and not to a gateway, which keeps
-serving older models.
+"""Presets as the providers app uses them: upstream.presets holds every preset's switches;
+this module names the endpoints the way a provider's switches do (by API mode) and turns a
+preset into the switches a new provider starts with. Staff adjust them per provider.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
-ENDPOINTS: Final = ("responses", "generate", "edit", "variation", "files")
+from upstream.presets import PRESETS, Preset, get_preset
+
+__all__ = ["ENDPOINTS", "ENDPOINT_LABELS", "PRESETS", "Preset", "get_preset", "switches"]
+
+ENDPOINTS: Final = ("responses", "generate", "edit", "variation", "files", "chat")
 ENDPOINT_LABELS: Final = {
     "responses": "Responses API (image tool)",
     "generate": "Images: generate",
     "edit": "Images: edit",
     "variation": "Images: variations",
     "files": "Files",
+    "chat": "Chat completions (chat image models)",
+}
+# upstream.presets' endpoint names → a provider's endpoint switches.
+SWITCH_FOR_ENDPOINT: Final = {
+    "responses": "responses",
+    "images.generations": "generate",
+    "images.edits": "edit",
+    "images.variations": "variation",
+    "files": "files",
+    "chat.completions": "chat",
 }
 
 
-@dataclass(frozen=True)
-class Preset:
-    name: str
-    label: str
-    wire_profile: str
-    base_url: str
-    endpoints: tuple[str, ...] = ENDPOINTS
-    images_streaming: bool = True
-    stored_ids: bool = True
-    max_retries: int = 2
-    timeout_seconds: int = 300
-    openai_lineup: bool = False
-    help: str = ""
-
-
-PRESETS: Final = {
-    preset.name: preset
-    for preset in (
-        Preset(
-            name="openai",
-            label="OpenAI",
-            wire_profile="openai",
-            base_url="https://api.openai.com/v1",
-            openai_lineup=True,
-            help="OpenAI's own API: every endpoint, stored ids, OpenAI's shutdown dates.",
-        ),
-        Preset(
-            name="gateway",
-            label="OpenAI-compatible gateway",
-            wire_profile="gateway",
-            base_url="https://gateway.example.com/v1",
-            endpoints=("responses", "generate", "edit"),
-            stored_ids=False,
-            # A gateway retries upstream on its own; retrying again multiplies the wait.
-            max_retries=0,
-            help=(
-                "A constrained relay (tu-zi, VibeAPI, new-api, LiteLLM...): instructions and "
-                "list input required, streamed Responses only, no stored ids, no files."
-            ),
-        ),
-        Preset(
-            name="simulator",
-            label="Simulated provider",
-            wire_profile="openai",
-            base_url="http://127.0.0.1:8765/v1",
-            help="Studio's built-in simulator: draws pictures locally, no key needed.",
-        ),
-    )
-}
-
-
-def get_preset(name: str) -> Preset:
-    try:
-        return PRESETS[name]
-    except KeyError:
-        known = ", ".join(PRESETS)
-        raise ValueError(f"Unknown preset {name!r}; known presets: {known}.") from None
+def switches(preset: Preset) -> dict[str, Any]:
+    """The switches a provider made from ``preset`` starts with."""
+    offered = {SWITCH_FOR_ENDPOINT[endpoint] for endpoint in preset.endpoints}
+    return {
+        "wire_profile": preset.profile,
+        "endpoints": [endpoint for endpoint in ENDPOINTS if endpoint in offered],
+        "images_streaming": preset.images_streaming,
+        "stored_ids": preset.stored_ids,
+        "max_retries": preset.studio_retries,
+        "timeout_seconds": preset.timeout_seconds,
+        "openai_lineup": preset.openai_lineup,
+    }

@@ -11,7 +11,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 
 from providers.crypto import decrypt, encrypt
 from providers.models import Provider
-from providers.presets import Preset, get_preset
+from providers.presets import Preset, get_preset, switches
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +31,14 @@ def seed_from_environment() -> Provider:
     key = settings.OPENAI_API_KEY
     fields = {
         "base_url": settings.OPENAI_BASE_URL,
-        "preset": preset.name,
-        "wire_profile": settings.STUDIO_PROVIDER_PROFILE.strip().lower() or preset.wire_profile,
+        "preset": preset.key,
+        "wire_profile": settings.STUDIO_PROVIDER_PROFILE.strip().lower() or preset.profile,
         "openai_lineup": preset.openai_lineup,
     }
     provider = Provider.objects.select_for_update().filter(from_environment=True).first()
     if provider is None:
         provider = Provider(
-            name=_free_name(DEFAULT_NAMES[preset.name]),
+            name=_free_name(DEFAULT_NAMES[preset.key]),
             from_environment=True,
             **_switches(preset),
             **fields,
@@ -56,7 +56,7 @@ def seed_from_environment() -> Provider:
             setattr(provider, name, value)
         changed += list(switches)
         if provider.name in DEFAULT_NAMES.values():
-            provider.name = _free_name(DEFAULT_NAMES[preset.name], keep=provider.pk)
+            provider.name = _free_name(DEFAULT_NAMES[preset.key], keep=provider.pk)
             changed.append("name")
     if _stored_key(provider) != key:
         _set_key(provider, key)
@@ -67,13 +67,10 @@ def seed_from_environment() -> Provider:
 
 
 def _switches(preset: Preset) -> dict:
-    return {
-        "endpoints": list(preset.endpoints),
-        "images_streaming": preset.images_streaming,
-        "stored_ids": preset.stored_ids,
-        "max_retries": preset.max_retries,
-        "timeout_seconds": preset.timeout_seconds,
-    }
+    # The wire profile and OpenAI's lineup follow the environment (the fields above).
+    chosen = switches(preset)
+    del chosen["wire_profile"], chosen["openai_lineup"]
+    return chosen
 
 
 def set_key(provider: Provider, key: str) -> None:

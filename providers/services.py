@@ -12,7 +12,7 @@ from providers.capabilities import check_overrides
 from providers.catalogue import refresh_models
 from providers.clients import client_for
 from providers.models import Provider, ProviderModel, SiteDefault, TeamModelPolicy
-from providers.presets import ENDPOINTS, get_preset
+from providers.presets import ENDPOINTS, get_preset, switches
 from providers.seeding import set_key
 from upstream import errors
 
@@ -36,15 +36,9 @@ def create_provider(*, name: str, preset: str, base_url: str = "", api_key: str 
         raise ProviderInputError(str(exc), field="preset") from None
     provider = Provider(
         name=_name(name),
-        base_url=_base_url(base_url or chosen.base_url),
-        preset=chosen.name,
-        wire_profile=chosen.wire_profile,
-        endpoints=list(chosen.endpoints),
-        images_streaming=chosen.images_streaming,
-        stored_ids=chosen.stored_ids,
-        max_retries=chosen.max_retries,
-        timeout_seconds=chosen.timeout_seconds,
-        openai_lineup=chosen.openai_lineup,
+        base_url=_base_url(base_url or chosen.example_base_url),
+        preset=chosen.key,
+        **switches(chosen),
     )
     if Provider.objects.filter(name=provider.name).exists():
         raise ProviderInputError(f"A provider named {provider.name} exists already.", field="name")

@@ -8,12 +8,15 @@ DATABASE_URL and REDIS_URL switches to PostgreSQL, Redis channels and Celery wor
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from studio.env import env_bool, env_int, env_json, env_list, env_str, local_encryption_key
+from studio.secret_key import load_or_create_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
@@ -21,11 +24,16 @@ VAR_DIR = Path(env_str("STUDIO_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
+# SECRET_KEY, or SECRET_KEY_FILE: a file holding the key, made with a random one if missing
+# (`make run` keeps it in var/). A development run without either gets one in var/ too.
 SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY_FILE = env_str("SECRET_KEY_FILE") or (str(VAR_DIR / "secret_key") if DEBUG else "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for a local development run).")
-    SECRET_KEY = "django-insecure-local-development-only-key-change-me"  # noqa: S105
+    if not SECRET_KEY_FILE:
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY, or SECRET_KEY_FILE to a file to keep a generated key in."
+        )
+    SECRET_KEY = load_or_create_secret_key(Path(SECRET_KEY_FILE))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -39,7 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
     "studio",
+    "accounts",
     "conversations",
     "teams",
     "galleries",
@@ -50,14 +60,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "studio.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.LanguageCookieFromProfile",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out log-in after the view ran.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "studio.urls"
@@ -71,6 +86,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "moderation.context_processors.account_notice",
@@ -143,6 +159,14 @@ if REDIS_URL:
         }
     }
     TURN_DISPATCH = env_str("TURN_DISPATCH", "celery")
+    # Shared by every process: the creation limits count here.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "studio",
+        }
+    }
 else:
     # The in-memory layer is per process, so turns must run in the server process too.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -250,6 +274,15 @@ STUDIO_PRICES.update(env_json("STUDIO_PRICES_JSON", {}))
 STUDIO_MAX_RUNNING_TURNS_PER_USER = env_int("STUDIO_MAX_RUNNING_TURNS_PER_USER", 4)
 STUDIO_MAX_RUNNING_TURNS_PER_TEAM = env_int("STUDIO_MAX_RUNNING_TURNS_PER_TEAM", 12)
 
+# Creations per person per hour; past them the request is refused (429). 0: no limit.
+STUDIO_CREATION_LIMITS = {
+    "conversation": env_int("STUDIO_CONVERSATIONS_PER_HOUR", 300),
+    "invitation": env_int("STUDIO_INVITATIONS_PER_HOUR", 100),
+    # Team invitation links and galleries' public links.
+    "link": env_int("STUDIO_LINKS_PER_HOUR", 100),
+    "flag": env_int("STUDIO_FLAGS_PER_HOUR", 200),
+}
+
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -257,6 +290,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a log-in while the account or the address is locked out, then the usual check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords are counted per account and per address, on the studio's log-in page and
+# the admin's; past the limit both are locked for the cool-off, which each new attempt renews.
+AXES_FAILURE_LIMIT = env_int("STUDIO_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STUDIO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "studio.lockout.locked_out_response"
+# Failures are what matter; a row for every successful log-in is only churn.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "conversations:studio"
 LOGOUT_REDIRECT_URL = "login"
@@ -294,9 +341,34 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
+# Scripts and styles from this site only: no inline script or style attribute, so injected
+# markup could neither run nor restyle a page. Images may also be data: (the favicon) and
+# blob: (references and masks previewed before upload); sockets are 'self' (ws and wss).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 
-LANGUAGE_CODE = "en-us"
+# --- Languages (docs/i18n.md) -------------------------------------------------------------
+# A first visit follows Accept-Language; the language menu sets the cookie and the profile.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, numbers and money per language: Django's formats, with Studio's own choices first.
+FORMAT_MODULE_PATH = ["studio.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

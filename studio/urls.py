@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from accounts import views as accounts_views
 from studio import views
 
 urlpatterns = [
@@ -17,6 +20,15 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
     path("providers/", include("providers.urls")),
+    path("api/capabilities/", views.capabilities, name="capabilities"),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
+    path(
+        "i18n/<str:language>/catalog.js",
+        accounts_views.javascript_catalog,
+        name="javascript-catalog",
+    ),
+    # Browsers ask for it on pages that name no icon (the admin's, an image opened alone).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("", include("teams.urls")),
     path("", include("moderation.urls")),
     path("", include("conversations.urls")),

@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from common.ids import is_id, is_token
 from conversations.models import Conversation
-from teams.access import is_id, is_token
 from teams.models import Invitation, Team
 
 SHARED_CONVERSATIONS_SHOWN = 100

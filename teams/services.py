@@ -7,17 +7,30 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
+from common.text import clean_text
 from conversations.events import check_access_on_commit
 from conversations.models import Conversation
-from conversations.services import clean_text
 from teams.models import Invitation, Membership, Team
 
 NAME_MAX = 100
 LINK_HOURS_DEFAULT = 72
 LINK_HOURS_MAX = 24 * 30
 INVITATION_DAYS = 14
+# Whole sentences rather than a verb pasted into one: word order differs between languages.
+NEEDS_AN_OWNER = {
+    "demote": gettext_lazy(
+        "A team needs an owner: make someone else an owner before you demote the last one, "
+        "or delete the team."
+    ),
+    "remove": gettext_lazy(
+        "A team needs an owner: make someone else an owner before you remove the last one, "
+        "or delete the team."
+    ),
+}
 
 
 def create_team(*, creator, name: str) -> Team:
@@ -80,8 +93,7 @@ def _keep_an_owner(membership: Membership, verb: str) -> None:
     )
     if not others.exists():
         raise InvalidInput(
-            f"A team needs an owner: make someone else an owner before you {verb} the last one, "
-            "or delete the team.",
+            str(NEEDS_AN_OWNER[verb]),
             field="role",
         )
 
@@ -93,9 +105,14 @@ def invite_user(*, team: Team, invited_by, username: str, role: str) -> Invitati
     username = clean_text(username, field="username", max_length=150).strip()
     user = get_user_model().objects.filter(username__iexact=username).first()
     if user is None:
-        raise InvalidInput(f"There is no user called {username[:40]!r}.", field="username")
+        raise InvalidInput(
+            _("There is no user called “%(name)s”.") % {"name": username[:40]}, field="username"
+        )
     if team.memberships.filter(user=user).exists():
-        raise InvalidInput(f"{user.get_username()} is already in this team.", field="username")
+        raise InvalidInput(
+            _("%(name)s is already in this team.") % {"name": user.get_username()},
+            field="username",
+        )
     with transaction.atomic():
         # A new invitation replaces any earlier one still waiting for that person.
         team.invitations.filter(invited_user=user, accepted_at=None, revoked_at=None).update(
@@ -115,10 +132,11 @@ def create_invite_link(*, team: Team, invited_by, role: str, hours: object = Non
     try:
         hours = int(hours)
     except (TypeError, ValueError):
-        raise InvalidInput("A link's lifetime is a number of hours.", field="hours") from None
+        raise InvalidInput(_("A link's lifetime is a number of hours."), field="hours") from None
     if not 1 <= hours <= LINK_HOURS_MAX:
         raise InvalidInput(
-            f"A link can last from 1 hour to {LINK_HOURS_MAX // 24} days.", field="hours"
+            _("A link can last from 1 hour to %(days)s days.") % {"days": LINK_HOURS_MAX // 24},
+            field="hours",
         )
     return Invitation.objects.create(
         team=team,
@@ -132,9 +150,9 @@ def accept_invitation(*, invitation: Invitation, user) -> Membership:
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if not invitation.is_link and invitation.invited_user_id != user.pk:
-            raise InvalidInput("Not found.", status=404)
+            raise InvalidInput(_("Not found."), status=404)
         if not invitation.is_open:
-            raise InvalidInput("This invitation has expired or was withdrawn.", status=410)
+            raise InvalidInput(_("This invitation has expired or was withdrawn."), status=410)
         existing = invitation.team.memberships.filter(user=user).first()
         if not invitation.is_link:
             invitation.accepted_at = timezone.now()
@@ -155,11 +173,11 @@ def revoke_invitation(*, invitation: Invitation) -> None:
 def _team_name(name: object) -> str:
     name = clean_text(name, field="name", max_length=NAME_MAX).strip()
     if not name:
-        raise InvalidInput("Give the team a name.", field="name")
+        raise InvalidInput(_("Give the team a name."), field="name")
     return name
 
 
 def _role(role: object) -> str:
     if role not in Membership.Role.values:
-        raise InvalidInput("Choose a role: owner, editor or viewer.", field="role")
+        raise InvalidInput(_("Choose a role: owner, editor or viewer."), field="role")
     return role

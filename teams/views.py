@@ -13,17 +13,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from conversations.errors import InvalidInput
+from common.api import api_view
+from common.errors import InvalidInput
+from common.ids import is_id
+from common.rate_limits import check_creation_rate
+from common.shortcuts import found_or_404
 from providers.presenters import team_policy_form
 from providers.services import ProviderInputError, set_team_policy
-from studio.api import api_view
 from teams import selectors, services
-from teams.access import get_membership, is_id, memberships_of
+from teams.access import get_membership, memberships_of
 from teams.models import Invitation, Membership
 
-OWNERS_ONLY = "Only the team's owners can do that."
+OWNERS_ONLY = gettext_lazy("Only the team's owners can do that.")
 
 
 @login_required
@@ -40,13 +45,13 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
-    return _team_page(request, _membership_or_404(request, team_id))
+    return _team_page(request, found_or_404(get_membership(request.user, team_id)))
 
 
 @login_required
 @require_POST
 def team_action(request: HttpRequest, team_id: int, action: str) -> HttpResponse:
-    membership = _membership_or_404(request, team_id)
+    membership = found_or_404(get_membership(request.user, team_id))
     handler = TEAM_ACTIONS.get(action)
     if handler is None:
         raise Http404
@@ -56,7 +61,7 @@ def team_action(request: HttpRequest, team_id: int, action: str) -> HttpResponse
 @login_required
 @require_POST
 def member_action(request: HttpRequest, team_id: int, member_id: int, action: str) -> HttpResponse:
-    membership = _membership_or_404(request, team_id)
+    membership = found_or_404(get_membership(request.user, team_id))
     if action not in ("role", "remove"):
         raise Http404
     target = membership.team.memberships.filter(pk=member_id).first() if is_id(member_id) else None
@@ -67,9 +72,13 @@ def member_action(request: HttpRequest, team_id: int, member_id: int, action: st
         _require_owner(membership)
         if action == "role":
             services.change_role(membership=target, role=request.POST.get("role"))
-            return f"{target.user.get_username()} is now {request.POST.get('role')}."
+            role = Membership.Role(target.role).label.lower()
+            return _("%(name)s is now %(role)s.") % {
+                "name": target.user.get_username(),
+                "role": role,
+            }
         services.remove_member(membership=target)
-        return f"{target.user.get_username()} was removed from the team."
+        return _("%(name)s was removed from the team.") % {"name": target.user.get_username()}
 
     return _run(request, membership, act)
 
@@ -83,12 +92,15 @@ def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> 
     try:
         if answer == "decline":
             services.decline_invitation(invitation=invitation)
-            messages.info(request, f"You declined the invitation to {invitation.team.name}.")
+            messages.info(
+                request,
+                _("You declined the invitation to %(team)s.") % {"team": invitation.team.name},
+            )
             return redirect("teams:list")
         services.accept_invitation(invitation=invitation, user=request.user)
     except InvalidInput as exc:
         return _team_list_page(request, error=exc)
-    messages.success(request, f"You joined {invitation.team.name}.")
+    messages.success(request, _("You joined %(team)s.") % {"team": invitation.team.name})
     return redirect("teams:detail", team_id=invitation.team_id)
 
 
@@ -102,7 +114,7 @@ def join_by_link(request: HttpRequest, token: str) -> HttpResponse:
             services.accept_invitation(invitation=invitation, user=request.user)
         except InvalidInput as exc:
             return _team_list_page(request, error=exc)
-        messages.success(request, f"You joined {invitation.team.name}.")
+        messages.success(request, _("You joined %(team)s.") % {"team": invitation.team.name})
         return redirect("teams:detail", team_id=invitation.team_id)
     already = get_membership(request.user, invitation.team_id) is not None
     return render(request, "teams/join.html", {"invitation": invitation, "already": already})
@@ -123,35 +135,39 @@ def teams_json(request: HttpRequest) -> JsonResponse:
 def _rename(request: HttpRequest, membership: Membership) -> str:
     _require_owner(membership)
     services.rename_team(team=membership.team, name=request.POST.get("name"))
-    return "The team was renamed."
+    return _("The team was renamed.")
 
 
 def _delete(request: HttpRequest, membership: Membership) -> str:
     _require_owner(membership)
     services.delete_team(team=membership.team)
-    return f"{membership.team.name} was deleted."
+    return _("%(team)s was deleted.") % {"team": membership.team.name}
 
 
 def _invite(request: HttpRequest, membership: Membership) -> str:
     _require_owner(membership)
+    check_creation_rate(request.user, "invitation")
     invitation = services.invite_user(
         team=membership.team,
         invited_by=request.user,
         username=request.POST.get("username"),
         role=request.POST.get("role"),
     )
-    return f"{invitation.invited_user.get_username()} is invited; they accept on their Teams page."
+    return _("%(name)s is invited; they accept on their Teams page.") % {
+        "name": invitation.invited_user.get_username()
+    }
 
 
 def _create_link(request: HttpRequest, membership: Membership) -> str:
     _require_owner(membership)
+    check_creation_rate(request.user, "link")
     services.create_invite_link(
         team=membership.team,
         invited_by=request.user,
         role=request.POST.get("role"),
         hours=request.POST.get("hours"),
     )
-    return "A new invitation link is ready below."
+    return _("A new invitation link is ready below.")
 
 
 def _revoke(request: HttpRequest, membership: Membership) -> str:
@@ -160,14 +176,14 @@ def _revoke(request: HttpRequest, membership: Membership) -> str:
     invitations = membership.team.invitations
     invitation = invitations.filter(pk=invitation_id).first() if is_id(invitation_id) else None
     if invitation is None:
-        raise InvalidInput("That invitation does not exist.", status=404)
+        raise InvalidInput(_("That invitation does not exist."), status=404)
     services.revoke_invitation(invitation=invitation)
-    return "The invitation was withdrawn."
+    return _("The invitation was withdrawn.")
 
 
 def _leave(request: HttpRequest, membership: Membership) -> str:
     services.remove_member(membership=membership)
-    return f"You left {membership.team.name}."
+    return _("You left %(team)s.") % {"team": membership.team.name}
 
 
 def _limit_models(request: HttpRequest, membership: Membership) -> str:
@@ -213,14 +229,7 @@ def _run(request: HttpRequest, membership: Membership, action) -> HttpResponse:
 
 def _require_owner(membership: Membership) -> None:
     if not membership.is_owner:
-        raise InvalidInput(OWNERS_ONLY, status=403)
-
-
-def _membership_or_404(request: HttpRequest, team_id: int) -> Membership:
-    membership = get_membership(request.user, team_id)
-    if membership is None:
-        raise Http404
-    return membership
+        raise InvalidInput(str(OWNERS_ONLY), status=403)
 
 
 def _team_list_page(request: HttpRequest, *, error: InvalidInput | None = None) -> HttpResponse:

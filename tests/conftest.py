@@ -1,14 +1,29 @@
-"""Shared fixtures: the simulated provider on a loopback port, people, conversations."""
+"""Shared fixtures: the simulated provider on a loopback port, people, a team, conversations."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 import pytest
-from PIL import Image as PILImage
 
 from upstream.simulator.server import RunningSimulator, start_in_thread
+
+
+def pytest_sessionstart(session) -> None:
+    # Pages are translated from .mo files built from the committed .po sources.
+    from studio.catalogs import compile_catalogs
+
+    compile_catalogs()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Creation limits count on the cache, which outlives a test's database rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")
@@ -62,11 +77,12 @@ def studio_settings(media, sim, django_db_blocker):
 @pytest.fixture
 def run(django_capture_on_commit_callbacks):
     """Start a turn and run it to the end (turns dispatch inline on commit in these tests)."""
+    from conversations.planning import TurnRequest
     from conversations.services import start_turn
 
     def start(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            turn = start_turn(**kwargs)
+            turn = start_turn(TurnRequest(**kwargs))
         turn.refresh_from_db()
         return turn
 
@@ -89,23 +105,34 @@ def charlie(django_user_model):
 
 
 @pytest.fixture
+def carol(django_user_model):
+    return django_user_model.objects.create_user("carol", password="correct-horse-9")
+
+
+@pytest.fixture
+def team(alice, bob):
+    """alice's team "Night shift": she owns it and bob edits."""
+    from teams.models import Membership
+    from teams.services import create_team
+
+    team = create_team(creator=alice, name="Night shift")
+    Membership.objects.create(team=team, user=bob, role=Membership.Role.EDITOR)
+    return team
+
+
+@pytest.fixture
+def people(team, alice, bob, carol, charlie) -> dict:
+    """One person per role in ``team``, by role; the outsider owns a team of his own."""
+    from teams.models import Membership
+    from teams.services import create_team
+
+    Membership.objects.create(team=team, user=carol, role=Membership.Role.VIEWER)
+    create_team(creator=charlie, name="Elsewhere")
+    return {"owner": alice, "editor": bob, "viewer": carol, "outsider": charlie}
+
+
+@pytest.fixture
 def conversation(alice, studio_settings):
     from conversations.services import create_conversation
 
     return create_conversation(owner=alice, title="Foxes")
-
-
-def png_bytes(size=(64, 64), color=(200, 40, 40, 255), mode="RGBA", fmt="PNG") -> bytes:
-    buffer = io.BytesIO()
-    PILImage.new(mode, size, color if mode != "L" else 0).save(buffer, format=fmt)
-    return buffer.getvalue()
-
-
-def use_gateway_provider(name: str = "gateway"):
-    """Make the environment's (simulated) provider a constrained gateway named ``name``."""
-    from providers.models import Provider
-
-    provider = Provider.objects.get(from_environment=True)
-    provider.name, provider.wire_profile, provider.stored_ids = name, "gateway", False
-    provider.save()
-    return provider

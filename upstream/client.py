@@ -11,15 +11,15 @@ from typing import Any
 
 import httpx
 
-from upstream.errors import APIConnectionError, APIStatusError, error_from_response, redact
+from upstream.chat.stream import ChatImageStream
+from upstream.downloads import LinkDownloader
+from upstream.errors import APIStatusError, error_from_response, redact
 from upstream.retries import DEFAULT_MAX_RETRIES, RetryPolicy, Sleep, send_with_retries
 from upstream.stream import ImagesResult, ImageStream, images_result_from_body
 
 # A generation takes up to about two minutes; streams send keepalives, non-streamed
 # calls send nothing until the image is done, so the read timeout covers a whole generation.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=180.0, write=60.0, pool=10.0)
-# A provider's image URL (dall-e) is fetched without our API key and with a smaller timeout.
-URL_FETCH_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
 @functools.cache
@@ -58,6 +58,9 @@ class UpstreamClient:
         sleep: Sleep | None = None,
     ) -> None:
         self._api_key = api_key
+        # Image links in answers are fetched without our key, and only from public
+        # addresses unless the provider itself lives on a private one.
+        self.downloader = LinkDownloader(provider_base_url=base_url)
         self._max_retries = max_retries
         self._sleep = sleep
         self._http = httpx.Client(
@@ -87,6 +90,26 @@ class UpstreamClient:
         """POST /responses with `stream: true`; sent when the stream is entered."""
         payload = {**body, "stream": True}
         return self._stream(lambda: self._http.build_request("POST", "/responses", json=payload))
+
+    # --- Chat completions: gateways' image models -----------------------------------------
+
+    def stream_chat_images(self, body: dict[str, Any]) -> ChatImageStream:
+        """POST /chat/completions for a chat image model (upstream.chat.request builds the
+        body). Streamed or not as `body["stream"]` says; read the same either way."""
+        streamed = bool(body.get("stream"))
+
+        def open_response(stream: ImageStream) -> httpx.Response:
+            def send() -> httpx.Response:
+                request = self._http.build_request("POST", "/chat/completions", json=body)
+                if streamed:
+                    request.headers["Accept"] = "text/event-stream"
+                request.extensions["trace"] = stream.trace
+                return self._http.send(request, stream=True)
+
+            policy = self._policy(self._sleep or stream.wait)
+            return send_with_retries(send, policy, secret=self._api_key)
+
+        return ChatImageStream(open_response, downloader=self.downloader, secret=self._api_key)
 
     # --- Images API -----------------------------------------------------------------------
 
@@ -192,20 +215,15 @@ class UpstreamClient:
 
             return send_with_retries(send, self._policy(sleep), secret=self._api_key)
 
-        return ImageStream(open_response, expected_images=expected_images, secret=self._api_key)
+        return ImageStream(
+            open_response,
+            expected_images=expected_images,
+            secret=self._api_key,
+            fetch_url=self._fetch_url,
+        )
 
     def _fetch_url(self, url: str) -> bytes:
-        # A plain client: the provider's CDN must not receive our API key.
-        try:
-            with httpx.Client(
-                timeout=URL_FETCH_TIMEOUT, follow_redirects=True, verify=shared_ssl_context()
-            ) as http:
-                response = http.get(url)
-        except httpx.HTTPError as exc:
-            raise APIConnectionError(f"Could not download the generated image: {exc}.") from exc
-        if not response.is_success:
-            raise error_from_response(response)
-        return response.content
+        return self.downloader.fetch_image(url).data
 
 
 def _without_stream(params: dict[str, Any]) -> dict[str, Any]:

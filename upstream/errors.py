@@ -13,6 +13,9 @@ from typing import Any
 
 import httpx
 
+from upstream import messages
+from upstream.gateway_errors import QUOTA, UNKNOWN_MODEL, unwrap
+
 # Codes the provider uses when its safety system refuses a prompt or an image
 # (protocol §2.4 and §5). "content_filter" is the reason of an incomplete response.
 MODERATION_CODES = frozenset(
@@ -38,17 +41,6 @@ _NOT_FOUND_PATTERN = re.compile(
 )
 _SECRET_PATTERN = re.compile(r"\bsk-[A-Za-z0-9_\-]{12,}")
 _SAFETY_VIOLATIONS_PATTERN = re.compile(r"safety_violations=\[([^\]]*)\]")
-
-_STATUS_MESSAGES = {
-    400: "The image provider rejected the request.",
-    401: "The image provider did not accept the API key.",
-    403: "The API key is not allowed to do this at the image provider.",
-    404: "The image provider could not find what was asked for.",
-    408: "The image provider timed out handling the request.",
-    409: "The image provider reported a conflict; try again.",
-    422: "The image provider could not process the request.",
-    429: "The image provider is rate limiting requests; try again shortly.",
-}
 
 
 class UpstreamError(Exception):
@@ -140,10 +132,9 @@ class UpstreamError(Exception):
 
     @property
     def user_message(self) -> str:
-        """A sentence to show a person, without ids or codes."""
-        if self.is_moderation_block:
-            return "The image provider's safety system blocked this request."
-        return self.message
+        """A sentence to show a person, without ids or codes (in English; the Django side
+        translates `messages.describe(error)` instead)."""
+        return messages.describe(self).english
 
 
 class InvalidRequest(UpstreamError):
@@ -167,15 +158,10 @@ class APIStatusError(UpstreamError):
 
     @property
     def is_retryable(self) -> bool:
-        if self.code == "insufficient_quota":
+        # Gateways answer these with 429 or 503, but asking again cannot help.
+        if self.code in (QUOTA, UNKNOWN_MODEL) or self.is_moderation_block:
             return False
         return self.status in RETRYABLE_STATUSES or (self.status or 0) >= 500
-
-    @property
-    def user_message(self) -> str:
-        if self.code == "insufficient_quota":
-            return "The image provider account has run out of credit."
-        return super().user_message
 
 
 class BadRequestError(APIStatusError):
@@ -282,15 +268,18 @@ def error_from_response(
         fields = body if isinstance(body, dict) else {}
         if isinstance(body, dict) and isinstance(body.get("error"), str):
             fields = {**body, "message": body["error"]}
-    message = _message_for(response, fields, body)
+    # Gateways wrap the provider's error (LiteLLM, new-api); the person reads the provider's.
+    unwrapped = unwrap(
+        _message_for(response, fields, body), code=fields.get("code"), type=fields.get("type")
+    )
     return status_error_class(response.status_code)(
-        redact(message, secret),
+        redact(unwrapped.message, secret),
         status=response.status_code,
-        code=_str_or_none(fields.get("code")),
-        type=_str_or_none(fields.get("type")),
+        code=unwrapped.code,
+        type=unwrapped.type,
         param=_str_or_none(fields.get("param")) or None,
-        request_id=response.headers.get("x-request-id"),
-        retry_after=retry_after,
+        request_id=response.headers.get("x-request-id") or unwrapped.request_id,
+        retry_after=retry_after if retry_after is not None else unwrapped.retry_after,
         body=body,
     )
 
@@ -312,10 +301,7 @@ def _message_for(response: httpx.Response, fields: dict[str, Any], body: Any) ->
         return message.strip()
     if isinstance(body, str) and body.strip() and "<html" not in body.lower():
         return body.strip()[:300]
-    status = response.status_code
-    if status >= 500:
-        return f"The image provider had an internal error (HTTP {status})."
-    return _STATUS_MESSAGES.get(status, f"The image provider answered HTTP {status}.")
+    return messages.for_status(response.status_code).english
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -205,6 +205,32 @@ class ImageEditCompletedEvent(ImagesCompletedEvent):
     pass
 
 
+# --- progress without pictures, and image links (chat image models) ----------------------
+
+STAGES = ("queued", "generating", "done")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgressEvent(Event):
+    """How far a generation has come, for transports that report it in words rather than
+    partial images (chat image models): a stage (queued, generating, done), a percent when
+    the provider gave one, and the provider's task id when it named one."""
+
+    stage: str = "generating"
+    percent: float | None = None
+    task_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImageLinkEvent(Event):
+    """A picture named by a link in an answer. `role` is "image" for a result, "source" for
+    the full picture of an asynchronous task (polled until ready), "preview" for its draft."""
+
+    url: str = ""
+    role: str = "image"
+    alt: str = ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class UnknownEvent(Event):
     """A type this client does not know; kept, never fatal."""

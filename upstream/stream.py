@@ -36,7 +36,9 @@ from upstream.errors import (
     StreamInterrupted,
     UpstreamError,
     error_from_response,
+    redact,
 )
+from upstream.gateway_errors import unwrap
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,8 @@ class ImagesResult:
     raw: dict[str, Any] = field(repr=False)
 
 
-Progress = PartialImage | FinalImage | Completed
+# ProgressEvent comes only from transports without partial images (chat image models).
+Progress = PartialImage | FinalImage | Completed | ev.ProgressEvent
 
 
 class ImageStream:
@@ -107,8 +110,11 @@ class ImageStream:
         *,
         expected_images: int | None = None,
         secret: str | None = None,
+        fetch_url: Callable[[str], bytes] | None = None,
     ) -> None:
         self._open_response = open_response
+        # Fetches `url` images of a JSON answer to a streamed request (see _json_answer).
+        self._fetch_url = fetch_url
         # Images API streams have no terminal event of their own: after this many
         # `*.completed` events the stream is done (None: a Responses stream).
         self._expected_images = expected_images
@@ -223,7 +229,7 @@ class ImageStream:
 
     def _events(self) -> Iterator[ev.Event]:
         response = self._ensure_open()
-        tracker = _Terminal(self._expected_images)
+        tracker = _Terminal(self._expected_images, secret=self._secret)
         try:
             for event in self._read(response):
                 yield event
@@ -241,6 +247,10 @@ class ImageStream:
             response.close()
 
     def _read(self, response: httpx.Response) -> Iterator[ev.Event]:
+        answered = _json_answer(response, self._fetch_url)
+        if answered is not None:
+            yield from answered
+            return
         try:
             for sse in _iter_sse(response, self._secret):
                 if self._closed.is_set():
@@ -265,6 +275,47 @@ class ImageStream:
 
 
 _DONE = ev.UnknownEvent(type="[DONE]", raw={})
+
+
+def _json_answer(
+    response: httpx.Response, fetch_url: Callable[[str], bytes] | None
+) -> list[ev.Event] | None:
+    """The events a whole JSON answer to a streamed request stands for; None if it is not one.
+
+    Gateways that cannot relay a stream (LiteLLM's Images API edits) answer with the
+    finished result instead: an ImagesResponse becomes one `*.completed` event per image
+    (the usage on the first, as it covers them all), a Response object its terminal event.
+    """
+    if "json" not in response.headers.get("content-type", "") or not response.is_success:
+        return None
+    response.read()
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or "error" in body:
+        return None
+    if isinstance(body.get("data"), list):
+        return _images_events(body, fetch_url)
+    if body.get("object") == "response" and body.get("status"):
+        return [ev.parse_event({"type": f"response.{body['status']}", "response": body})]
+    return None
+
+
+def _images_events(
+    body: dict[str, Any], fetch_url: Callable[[str], bytes] | None
+) -> list[ev.Event]:
+    echoed = {k: body[k] for k in ("size", "quality", "background", "output_format") if k in body}
+    events = []
+    for index, datum in enumerate(entry for entry in body["data"] if isinstance(entry, dict)):
+        b64 = datum.get("b64_json") or _url_to_b64(datum.get("url"), fetch_url)
+        raw = {"type": "image_generation.completed", "b64_json": b64, **echoed}
+        if index == 0 and isinstance(body.get("usage"), dict):
+            raw["usage"] = body["usage"]
+        if datum.get("revised_prompt"):
+            raw["revised_prompt"] = datum["revised_prompt"]
+        events.append(ev.parse_event(raw))
+    return events
 
 
 def _iter_sse(response: httpx.Response, secret: str | None) -> Iterator[Any]:
@@ -321,8 +372,9 @@ def _shutdown(network_stream: Any) -> None:
 class _Terminal:
     """Tells when a stream has ended, well or badly."""
 
-    def __init__(self, expected_images: int | None) -> None:
+    def __init__(self, expected_images: int | None, *, secret: str | None = None) -> None:
         self.expected_images = expected_images
+        self.secret = secret
         self.images_completed = 0
         self.done = False
         self.finished_ok = False
@@ -331,15 +383,23 @@ class _Terminal:
         if isinstance(event, ev.ResponseCompletedEvent):
             self.done = self.finished_ok = True
         elif isinstance(event, ev.TERMINAL_FAILURE_TYPES):
-            raise failure_from_event(event, request_id=response.headers.get("x-request-id"))
+            raise failure_from_event(
+                event, request_id=response.headers.get("x-request-id"), secret=self.secret
+            )
         elif isinstance(event, ev.ImagesCompletedEvent):
             self.images_completed += 1
             self.finished_ok = True
             self.done = self.images_completed >= (self.expected_images or 1)
 
 
-def failure_from_event(event: ev.Event, *, request_id: str | None = None) -> ResponseFailed:
-    """The ResponseFailed for response.failed, response.incomplete or an error event."""
+def failure_from_event(
+    event: ev.Event, *, request_id: str | None = None, secret: str | None = None
+) -> ResponseFailed:
+    """The ResponseFailed for response.failed, response.incomplete or an error event.
+
+    A provider may quote the API key in the message (an invalid key, say); it is redacted
+    here, as in HTTP error bodies, before the message can reach a turn, an event or a log.
+    """
     if isinstance(event, ev.ErrorEvent):
         code, message, param, error_type = event.code, event.message, event.param, event.error_type
     elif isinstance(event, ev.ResponseIncompleteEvent):
@@ -349,11 +409,16 @@ def failure_from_event(event: ev.Event, *, request_id: str | None = None) -> Res
         param, error_type = None, "incomplete"
     else:
         code, message, param, error_type = _response_error(event)
-    return ResponseFailed(
-        message or "The image provider failed to finish the response.",
-        code=code,
+    unwrapped = unwrap(
+        redact(message or "The image provider failed to finish the response.", secret),
+        code=redact(code, secret) if code else code,
         type=error_type,
-        param=param,
+    )
+    return ResponseFailed(
+        unwrapped.message,
+        code=unwrapped.code,
+        type=unwrapped.type,
+        param=redact(param, secret) if param else param,
         request_id=request_id,
         body=event.raw,
     )
@@ -597,7 +662,7 @@ def failure_usage(error: UpstreamError) -> dict[str, Any]:
     return responses_usage(response) if isinstance(response, dict) else {}
 
 
-def completed_from_response(response: dict[str, Any]) -> Completed:
+def completed_from_response(response: dict[str, Any], *, secret: str | None = None) -> Completed:
     """Normalize a non-streamed Responses API answer (`create_response`) like a stream."""
     raw = {"type": "response.completed", "response": response}
     event = ev.ResponseCompletedEvent(type=raw["type"], raw=raw, response=response)
@@ -605,7 +670,9 @@ def completed_from_response(response: dict[str, Any]) -> Completed:
         failed_cls = (
             ev.ResponseFailedEvent if response["status"] == "failed" else ev.ResponseIncompleteEvent
         )
-        raise failure_from_event(failed_cls(type=raw["type"], raw=raw, response=response))
+        raise failure_from_event(
+            failed_cls(type=raw["type"], raw=raw, response=response), secret=secret
+        )
     items = Normalizer().feed(event)
     return next(item for item in items if isinstance(item, Completed))
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from common import l10n
 from conversations.models import Turn
 from usage.models import Budget
 from usage.selectors import spending_since
@@ -73,12 +74,4 @@ def format_amount(metric: str, value: Decimal | int | float) -> str:
 
 
 def format_dollars(value: Decimal) -> str:
-    # Single turns cost fractions of a cent; show enough digits to tell them apart (as the
-    # studio page's formatDollars does).
-    if not value:
-        return "$0.00"
-    if abs(value) < Decimal("0.01"):
-        return f"${value:.4f}"
-    if abs(value) < 1:
-        return f"${value:.3f}"
-    return f"${value:,.2f}"
+    return l10n.money(value)

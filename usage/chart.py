@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from common import l10n
 from usage.budgets import format_dollars
 
 WIDTH, HEIGHT = 760, 260
@@ -112,7 +113,7 @@ def _y_ticks(chart: Chart, step: Decimal) -> list[Tick]:
     while step != round(step, places):
         places += 1
     return [
-        Tick(round(chart.plot_bottom - span * i / Y_TICKS, 1), f"${step * i:,.{places}f}")
+        Tick(round(chart.plot_bottom - span * i / Y_TICKS, 1), l10n.money(step * i, places=places))
         for i in range(Y_TICKS + 1)
     ]
 
@@ -121,7 +122,7 @@ def _x_ticks(chart: Chart, days: list[date]) -> list[Tick]:
     slot = (chart.plot_right - chart.left) / len(days)
     step = max(1, math.ceil(len(days) / X_LABELS))
     return [
-        Tick(round(chart.left + (i + 0.5) * slot, 1), f"{day.day} {day:%b}")
+        Tick(round(chart.left + (i + 0.5) * slot, 1), l10n.month_day(day))
         for i, day in enumerate(days)
         if i % step == 0
     ]

@@ -7,6 +7,10 @@ from django.utils import timezone
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+# Well inside what dates and datetimes can hold: the default start (30 days before the end)
+# and the day after the end, in any time zone, must exist too.
+EARLIEST = date(1970, 1, 1)
+LATEST = date(9998, 12, 31)
 
 
 class DateRangeForm(forms.Form):
@@ -23,6 +27,11 @@ class DateRangeForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        for day in (data.get("start"), data.get("end")):
+            if day is not None and not EARLIEST <= day <= LATEST:
+                raise forms.ValidationError(
+                    f"Choose dates between {EARLIEST.isoformat()} and {LATEST.isoformat()}."
+                )
         end = data.get("end") or timezone.localdate()
         start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:

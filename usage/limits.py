@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from conversations.errors import InvalidInput
+from conversations.admission import TurnRefused
 from conversations.models import Conversation, Turn
 from teams.models import Team
 from usage.budgets import BudgetStatus, budget_statuses
@@ -39,7 +39,7 @@ def check_turn_allowed(
     options: Mapping[str, Any],
     prices: Mapping[str, Any] | None = None,
 ) -> Estimate:
-    """Refuse with InvalidInput when a limit or budget would be exceeded; else the estimate.
+    """Refuse with TurnRefused when a limit or budget would be exceeded; else the estimate.
 
     The estimate is stored with the turn, so budgets count it while the turn runs.
     """
@@ -75,7 +75,7 @@ def _check_running(turns: QuerySet[Turn], limit: int, holder: str) -> None:
     if limit <= 0:
         return
     if running_turns(turns) >= limit:
-        raise InvalidInput(
+        raise TurnRefused(
             f"{holder} {limit} turn{'s' if limit != 1 else ''} running already, the most "
             "allowed at once. Wait for one to finish or cancel one, then send again.",
             status=TOO_MANY_RUNNING_STATUS,
@@ -87,9 +87,7 @@ def _check_budgets(statuses: list[BudgetStatus], estimate: Estimate, holder: str
         metric = status.budget.metric
         need = Decimal(estimate.tokens) if metric == Budget.Metric.TOKENS else estimate.cost
         if status.would_exceed(need):
-            raise InvalidInput(
-                _over_budget_message(status, need, holder), status=OVER_BUDGET_STATUS
-            )
+            raise TurnRefused(_over_budget_message(status, need, holder), status=OVER_BUDGET_STATUS)
 
 
 def _over_budget_message(status: BudgetStatus, need: Decimal, holder: str) -> str:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from conversations.errors import InvalidInput
+from common.api import api_view
+from common.errors import InvalidInput
+from common.shortcuts import found_or_404
 from conversations.models import Turn
-from conversations.views import api_view
 from providers.models import Provider
 from teams.access import teams_of
 from upstream.capabilities import MAX_PARTIAL_IMAGES, get_model
@@ -41,7 +48,7 @@ def my_usage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def team_usage(request: HttpRequest, team_id: int) -> HttpResponse:
-    team = _team_or_404(request, team_id)
+    team = found_or_404(get_team_for_member(request.user, team_id))
     return _page(
         request,
         turns=turns_of_team(team.pk),
@@ -61,7 +68,7 @@ def my_export(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @require_GET
 def team_export(request: HttpRequest, team_id: int) -> StreamingHttpResponse:
-    team = _team_or_404(request, team_id)
+    team = found_or_404(get_team_for_member(request.user, team_id))
     return _csv(request, turns_of_team(team.pk), f"studio-usage-team-{team.pk}")
 
 
@@ -116,11 +123,17 @@ def _page(request, *, turns, budgets, heading, export_url, team=None, teams=None
         "export_url": f"{export_url}?start={start.isoformat()}&end={end.isoformat()}",
         "time_zone": timezone.get_current_timezone_name(),
     }
-    return render(request, "usage/usage.html", context)
+    # A range that was asked for and refused is a 400; the page still shows the default one.
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "usage/usage.html", context, status=status)
 
 
 def _csv(request: HttpRequest, turns, stem: str) -> StreamingHttpResponse:
-    start, end = DateRangeForm(request.GET or None).dates()
+    form = DateRangeForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        problems = " ".join(message for errors in form.errors.values() for message in errors)
+        return HttpResponseBadRequest(problems, content_type="text/plain; charset=utf-8")
+    start, end = form.dates()
     response = StreamingHttpResponse(
         csv_lines(between(turns, start, end)), content_type="text/csv; charset=utf-8"
     )
@@ -128,15 +141,9 @@ def _csv(request: HttpRequest, turns, stem: str) -> StreamingHttpResponse:
     return response
 
 
-def _team_or_404(request: HttpRequest, team_id: int):
-    team = get_team_for_member(request.user, team_id)
-    if team is None:
-        raise Http404
-    return team
-
-
 def _count(params, name: str, low: int, high: int) -> int:
     raw = params.get(name) or str(low)
-    if not raw.isdigit():
+    # isdecimal() alone would let "²" or "٣" through to int().
+    if not (raw.isascii() and raw.isdigit()):
         raise InvalidInput(f"{name} must be a whole number.", field=name)
     return min(max(int(raw), low), high)

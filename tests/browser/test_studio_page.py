@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -65,9 +64,7 @@ def responses_requests(session) -> list[dict]:
 
 
 def png_file(path, color, size=(320, 240)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(png_bytes(size, color, mode="RGB"))
     return path
 
 

@@ -9,26 +9,30 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
+from conversations.planning import TurnRequest
 from conversations.services import start_turn
 from studio.asgi import application
+from tests.factories import session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-def session_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
-
-
-async def connect(conversation_id, user=None, *, query="", origin=b"http://localhost"):
-    headers = [(b"origin", origin)]
+async def connect(
+    conversation_id,
+    user=None,
+    *,
+    query="",
+    origin=b"http://localhost",
+    host=b"localhost",
+    tls=False,
+):
+    headers = [(b"host", host), (b"origin", origin)]
     if user is not None:
         headers.append((b"cookie", await sync_to_async(session_cookie)(user)))
     path = f"/ws/conversations/{conversation_id}/" + (f"?{query}" if query else "")
     communicator = WebsocketCommunicator(application, path, headers=headers)
+    communicator.scope["scheme"] = "wss" if tls else "ws"
     connected, _ = await communicator.connect()
     return communicator, connected
 
@@ -54,6 +58,52 @@ async def test_another_origin_is_refused(conversation, alice):
     assert not connected
 
 
+@pytest.mark.parametrize(
+    ("host", "origin", "tls"),
+    [
+        (b"127.0.0.1:8000", b"http://127.0.0.1:9999", False),
+        (b"localhost:8000", b"http://localhost:3000", False),
+        (b"localhost", b"http://localhost:3000", False),
+        (b"127.0.0.1", b"https://127.0.0.1", False),
+        (b"localhost", b"http://localhost", True),
+        (b"evil.test", b"http://evil.test", False),
+    ],
+)
+async def test_a_page_from_another_port_or_scheme_cannot_read_the_conversation(
+    conversation, alice, host, origin, tls
+):
+    communicator, connected = await connect(
+        conversation.pk, alice, host=host, origin=origin, tls=tls
+    )
+    assert not connected
+    assert await communicator.receive_nothing()
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "tls"),
+    [
+        (b"127.0.0.1:8000", b"http://127.0.0.1:8000", False),
+        (b"localhost", b"https://localhost", True),
+        (b"localhost:443", b"https://localhost", True),
+    ],
+)
+async def test_the_sites_own_origin_is_accepted(conversation, alice, host, origin, tls):
+    communicator, connected = await connect(
+        conversation.pk, alice, host=host, origin=origin, tls=tls
+    )
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_an_origin_in_csrf_trusted_origins_is_accepted(conversation, alice, settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://studio.example.com"]
+    communicator, connected = await connect(
+        conversation.pk, alice, origin=b"https://studio.example.com"
+    )
+    assert connected
+    await communicator.disconnect()
+
+
 async def test_owner_gets_a_snapshot_then_live_events_in_order(conversation, alice):
     communicator, connected = await connect(conversation.pk, alice)
     assert connected
@@ -61,7 +111,9 @@ async def test_owner_gets_a_snapshot_then_live_events_in_order(conversation, ali
     assert snapshot["type"] == "snapshot" and snapshot["turns"] == []
 
     turn = await sync_to_async(start_turn)(
-        conversation=conversation, author=alice, prompt="a fox", options={"partial_images": 2}
+        TurnRequest(
+            conversation=conversation, author=alice, prompt="a fox", options={"partial_images": 2}
+        )
     )
     frames = await receive_until(communicator, "turn.completed")
 
@@ -83,10 +135,12 @@ async def test_owner_gets_a_snapshot_then_live_events_in_order(conversation, ali
 
 
 async def test_resume_sends_only_what_changed_since(conversation, alice):
-    first = await sync_to_async(start_turn)(conversation=conversation, author=alice, prompt="first")
+    first = await sync_to_async(start_turn)(
+        TurnRequest(conversation=conversation, author=alice, prompt="first")
+    )
     await sync_to_async(first.refresh_from_db)()
     second = await sync_to_async(start_turn)(
-        conversation=conversation, author=alice, prompt="second", parent=first
+        TurnRequest(conversation=conversation, author=alice, prompt="second", parent=first)
     )
     await sync_to_async(second.refresh_from_db)()
 
@@ -142,11 +196,17 @@ async def test_a_socket_that_missed_events_catches_up_with_a_snapshot(
 
 
 def write_a_turn_without_news(conversation, author):
-    from conversations.models import Turn
-    from conversations.recording import advance_sequence
+    from django.db import transaction
 
-    turn = Turn.objects.create(
-        conversation=conversation, author=author, prompt="unannounced", image_model="gpt-image-1"
-    )
-    advance_sequence(turn)
+    from conversations.events import record_quietly
+    from conversations.models import Turn
+
+    with transaction.atomic():
+        turn = Turn.objects.create(
+            conversation=conversation,
+            author=author,
+            prompt="unannounced",
+            image_model="gpt-image-1",
+        )
+        record_quietly(turn)
     return turn

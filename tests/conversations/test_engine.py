@@ -9,8 +9,8 @@ from PIL import Image as PILImage
 
 from conversations import engine
 from conversations.models import Image, Turn
-from conversations.services import Upload
-from tests.conftest import png_bytes, use_gateway_provider
+from conversations.planning import Upload
+from tests.factories import png_bytes, use_gateway_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -209,42 +209,6 @@ def test_redelivery_of_a_finished_turn_does_nothing(run, conversation, alice, si
     engine.run_turn(turn.pk)
     assert len(sim.requests()) == calls
     assert len(finals(turn)) == 1
-
-
-def test_sweep_fails_a_turn_stuck_past_its_attempts(conversation, alice, studio_settings):
-    from django.utils import timezone
-
-    turn = Turn.objects.create(
-        conversation=conversation,
-        author=alice,
-        prompt="x",
-        image_model="gpt-image-1",
-        status=Turn.Status.STREAMING,
-        attempts=studio_settings.TURN_MAX_ATTEMPTS,
-        heartbeat_at=timezone.now() - timezone.timedelta(minutes=5),
-    )
-    assert engine.sweep_stuck_turns() == {"redispatched": 0, "failed": 1}
-    turn.refresh_from_db()
-    assert turn.status == "failed"
-    assert "given up" in turn.error_message
-
-
-def test_sweep_restarts_a_turn_whose_worker_died(conversation, alice, studio_settings, sim):
-    from django.utils import timezone
-
-    turn = Turn.objects.create(
-        conversation=conversation,
-        author=alice,
-        prompt="a dog",
-        image_model="gpt-image-1",
-        status=Turn.Status.STREAMING,
-        attempts=1,
-        heartbeat_at=timezone.now() - timezone.timedelta(minutes=5),
-    )
-    assert engine.sweep_stuck_turns() == {"redispatched": 1, "failed": 0}
-    turn.refresh_from_db()
-    assert turn.status == "completed"
-    assert turn.attempts == 2
 
 
 @pytest.mark.django_db(transaction=True)

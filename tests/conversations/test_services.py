@@ -10,6 +10,7 @@ import pytest
 
 from conversations import dispatch
 from conversations.models import Image, Turn
+from conversations.planning import TurnRequest
 from conversations.services import cancel_turn, delete_conversation, start_turn
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +29,12 @@ def test_cancel_stops_a_streaming_turn_within_a_second(conversation, alice, sim,
     studio_settings.TURN_DISPATCH = "in_process"
     sim.configure(latency=(6.0, 6.0))
     turn = start_turn(
-        conversation=conversation, author=alice, prompt="slow fox", options={"partial_images": 3}
+        TurnRequest(
+            conversation=conversation,
+            author=alice,
+            prompt="slow fox",
+            options={"partial_images": 3},
+        )
     )
     assert wait_for(lambda: Turn.objects.get(pk=turn.pk).first_partial_at is not None)
 
@@ -44,13 +50,13 @@ def test_cancel_stops_a_streaming_turn_within_a_second(conversation, alice, sim,
 
 
 def test_cancelling_a_finished_turn_changes_nothing(conversation, alice, sim):
-    turn = start_turn(conversation=conversation, author=alice, prompt="a fox")
+    turn = start_turn(TurnRequest(conversation=conversation, author=alice, prompt="a fox"))
     turn.refresh_from_db()
     assert cancel_turn(turn=turn).status == "completed"
 
 
 def test_deleting_a_conversation_removes_its_files(conversation, alice, sim):
-    turn = start_turn(conversation=conversation, author=alice, prompt="a fox")
+    turn = start_turn(TurnRequest(conversation=conversation, author=alice, prompt="a fox"))
     paths = [image.file.path for image in turn.images.all()]
     assert paths
     delete_conversation(conversation=conversation)
@@ -63,7 +69,7 @@ def test_concurrent_turns_get_distinct_increasing_sequences(conversation, alice,
 
     def run(prompt):
         try:
-            start_turn(conversation=conversation, author=alice, prompt=prompt)
+            start_turn(TurnRequest(conversation=conversation, author=alice, prompt=prompt))
         except Exception as exc:  # surfaced below
             errors.append(exc)
 

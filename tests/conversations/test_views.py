@@ -11,7 +11,7 @@ import pytest
 from PIL import Image as PILImage
 
 from conversations.models import Conversation, Image, Turn
-from tests.conftest import png_bytes, use_gateway_provider
+from tests.factories import png_bytes, use_gateway_provider
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from PIL import Image as PILImage
 
 from conversations.imaging import MASK_MAX_BYTES
 from conversations.models import Turn
-from conversations.services import Upload
-from tests.conftest import png_bytes
+from conversations.planning import Upload
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

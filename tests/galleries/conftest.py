@@ -1,4 +1,4 @@
-"""A team with one member of each role, an outsider from another team, and a gallery."""
+"""A gallery of the shared team (tests/conftest.py: one person per role), and its items."""
 
 from __future__ import annotations
 
@@ -8,38 +8,16 @@ from conversations.models import Conversation, Image, Turn
 from conversations.recording import store_image
 from galleries import services
 from galleries.models import Gallery, GalleryItem, PublicLink
-from teams.models import Membership
-from tests.conftest import png_bytes
-from tests.factories import ConversationFactory, MembershipFactory, TeamFactory
+from teams.models import Team
+from tests.factories import ConversationFactory, png_bytes
 
 ROLES = ("owner", "editor", "viewer", "outsider")
 
 
 @pytest.fixture
-def team(db):
-    return TeamFactory(name="Harbour")
-
-
-@pytest.fixture
-def other_team(db):
-    return TeamFactory(name="Elsewhere")
-
-
-@pytest.fixture
-def people(team, other_team) -> dict:
-    """One user per role in ``team``; the outsider owns ``other_team`` and nothing here."""
-    users = {
-        role: MembershipFactory(team=team, role=role, user__username=role).user
-        for role in ("owner", "editor", "viewer")
-    }
-    users["outsider"] = MembershipFactory(
-        team=other_team, role=Membership.Role.OWNER, user__username="outsider"
-    ).user
-    # UserFactory hashes the password after saving and does not save again, so the rows
-    # differ from the objects it returns; a login (its session hash) must match the rows.
-    for user in users.values():
-        user.refresh_from_db()
-    return users
+def other_team(people) -> Team:
+    """The outsider's own team."""
+    return Team.objects.get(memberships__user=people["outsider"])
 
 
 @pytest.fixture

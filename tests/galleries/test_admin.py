@@ -9,12 +9,6 @@ from tests.galleries.conftest import login
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    admin = django_user_model.objects.create_superuser("root", "root@example.com", "x")
-    return login(client, admin)
-
-
 def test_staff_browse_galleries_items_and_links(admin_client, gallery, item, public_link):
     for url in (
         "/admin/galleries/gallery/",

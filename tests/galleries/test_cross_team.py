@@ -16,7 +16,7 @@ from conversations.models import Conversation, Image, Turn
 from galleries import services
 from galleries.models import Gallery, GalleryItem, PublicLink
 from studio.asgi import application
-from tests.factories import ConversationFactory
+from tests.factories import ConversationFactory, session_cookie
 from tests.galleries.conftest import login, make_image
 
 JSON = "application/json"
@@ -205,7 +205,11 @@ async def test_the_outsider_cannot_join_the_shared_conversations_websocket(
         communicator = WebsocketCommunicator(
             application,
             f"/ws/conversations/{conversation_id}/",
-            headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)],
+            headers=[
+                (b"host", b"localhost"),
+                (b"origin", b"http://localhost"),
+                (b"cookie", cookie),
+            ],
         )
         connected, _ = await communicator.connect()
         assert not connected, conversation_id
@@ -215,14 +219,12 @@ async def test_the_outsider_cannot_join_the_shared_conversations_websocket(
     communicator = WebsocketCommunicator(
         application,
         f"/ws/conversations/{victim['conversation'].pk}/",
-        headers=[(b"origin", b"http://localhost"), (b"cookie", member_cookie)],
+        headers=[
+            (b"host", b"localhost"),
+            (b"origin", b"http://localhost"),
+            (b"cookie", member_cookie),
+        ],
     )
     connected, _ = await communicator.connect()
     assert connected
     await communicator.disconnect()
-
-
-def session_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()

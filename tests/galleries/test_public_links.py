@@ -145,3 +145,11 @@ def test_bad_paging_on_the_public_page_is_a_400(client, public_link):
     assert client.get(f"/g/{public_link.token}/?cursor=garbage").status_code == 400
     response = client.get(f"/g/{public_link.token}/items/?sort=size")
     assert response.status_code == 400 and response.json()["error"]["field"] == "sort"
+
+
+def test_a_revoked_link_says_so_in_plain_words(client, public_link, item):
+    services.revoke_public_link(link=public_link)
+    response = client.get(f"/g/{public_link.token}/")
+    assert response.status_code == 404
+    assert b"This link was revoked or has expired" in response.content
+    assert b"Dawn fox" not in response.content

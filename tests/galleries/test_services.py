@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
 from conversations.models import Image
 from galleries import services
 from galleries.models import Gallery, GalleryItem

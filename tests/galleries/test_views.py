@@ -33,7 +33,7 @@ def test_an_item_shows_its_prompt_model_options_and_who_added_it(
     assert item["revised_prompt"] == "A red fox in snow, photoreal"
     assert item["model"] == "gpt-image-1"
     assert item["options"] == {"size": "1024x1024", "quality": "high"}
-    assert item["added_by"] == "editor"
+    assert item["added_by"] == "bob"
     assert (item["width"], item["height"], item["format"]) == (48, 32, "png")
     base = f"/galleries/{gallery.pk}/items/{item['id']}/image/"
     assert item["url"] == base
@@ -169,7 +169,7 @@ def test_the_gallery_page_renders_the_first_page_and_a_link_to_more(editor, gall
 
 def test_the_list_page_groups_galleries_by_team_with_a_cover(editor, gallery, item, people):
     html = editor.get("/galleries/").content.decode()
-    assert "Harbour" in html and "Best of" in html
+    assert "Night shift" in html and "Best of" in html
     assert f"/galleries/{gallery.pk}/items/{item.pk}/image/?thumbnail=1" in html
     assert 'id="new-gallery"' in html
     viewer = login(editor, people["viewer"])
@@ -182,6 +182,6 @@ def test_creating_a_gallery_answers_with_it(editor, team):
     )
     assert response.status_code == 201
     gallery = response.json()
-    assert gallery["name"] == "Birds" and gallery["team"] == {"id": team.pk, "name": "Harbour"}
-    assert gallery["role"] == "editor" and gallery["created_by"] == "editor"
+    assert gallery["name"] == "Birds" and gallery["team"] == {"id": team.pk, "name": "Night shift"}
+    assert gallery["role"] == "editor" and gallery["created_by"] == "bob"
     assert gallery["url"] == f"/galleries/{gallery['id']}/"

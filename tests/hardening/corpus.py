@@ -16,7 +16,7 @@ from typing import Any
 
 from PIL import Image as PILImage
 
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 
 TURNS = "/api/conversations/{conversation}/turns/"
 CONVERSATIONS = "/api/conversations/"

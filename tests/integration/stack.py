@@ -265,6 +265,8 @@ class Stack:
             # themselves are tested in tests/usage.
             STUDIO_MAX_RUNNING_TURNS_PER_USER="0",
             STUDIO_MAX_RUNNING_TURNS_PER_TEAM="0",
+            # Benchmarks create hundreds of conversations; tests/security tests the limits.
+            STUDIO_CONVERSATIONS_PER_HOUR="0",
         )
         return env
 

@@ -13,14 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, django_user_model):
-    boss = django_user_model.objects.create_superuser("boss", password="correct-horse-9")
-    client.force_login(boss)
-    client.user = boss
-    return client
-
-
-@pytest.fixture
 def history(final_image, bob, alice, staff, django_capture_on_commit_callbacks):
     """A flagged and hidden image, a warned and suspended author, a blocked term."""
     services.flag_image(reporter=bob, image=final_image, reason="hate", note="rude")
@@ -61,14 +53,16 @@ def test_lists_show_staff_thumbnails(admin_client, history, final_image):
     assert admin_client.get(thumbnail).status_code == 200
 
 
-def test_case_actions_decide_through_the_audit_trail(admin_client, history, final_image):
+def test_case_actions_decide_through_the_audit_trail(
+    admin_client, admin_user, history, final_image
+):
     admin_client.post(
         "/admin/moderation/case/",
         {"action": "decide_keep", "_selected_action": [history.pk]},
     )
     final_image.refresh_from_db()
     assert final_image.moderation == Image.Moderation.VISIBLE
-    assert Decision.objects.filter(action="keep", actor=admin_client.user).exists()
+    assert Decision.objects.filter(action="keep", actor=admin_user).exists()
 
 
 def test_lifting_a_suspension_in_the_admin_is_audited(admin_client, history, alice):
@@ -82,14 +76,14 @@ def test_lifting_a_suspension_in_the_admin_is_audited(admin_client, history, ali
     assert Decision.objects.filter(action="lift_suspension", subject=alice).exists()
 
 
-def test_staff_edit_blocked_terms_without_a_deploy(admin_client, history):
+def test_staff_edit_blocked_terms_without_a_deploy(admin_client, admin_user, history):
     added = admin_client.post(
         "/admin/moderation/blockedterm/add/",
         {"term": "Stoat  Hunt", "match": "word", "active": "on", "note": "seasonal"},
     )
     assert added.status_code == 302
     term = BlockedTerm.objects.get(term="stoat hunt")
-    assert term.added_by == admin_client.user
+    assert term.added_by == admin_user
     assert find_blocked_term("a STOAT hunt") == "stoat hunt"
     duplicate = admin_client.post(
         "/admin/moderation/blockedterm/add/", {"term": "STOAT HUNT", "match": "word"}

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
 from conversations.models import Turn
+from conversations.planning import TurnRequest
 from conversations.services import start_turn
 from moderation.blocked_terms import find_blocked_term
 from moderation.models import BlockedTerm
@@ -73,7 +74,9 @@ def test_start_turn_refuses_a_blocked_term_before_storing_or_sending(conversatio
     BlockedTerm.objects.create(term="forbidden thing")
 
     with pytest.raises(InvalidInput) as refused:
-        start_turn(conversation=conversation, author=alice, prompt="Draw a FORBIDDEN  thing")
+        start_turn(
+            TurnRequest(conversation=conversation, author=alice, prompt="Draw a FORBIDDEN  thing")
+        )
 
     assert refused.value.field == "prompt"
     assert "“forbidden thing”" in refused.value.message

@@ -7,27 +7,22 @@ import json
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from conversations.models import Image
+from conversations.planning import TurnRequest
 from conversations.services import start_turn
 from moderation import services
 from moderation.models import Case
 from studio.asgi import application
 from teams.models import Membership
-from tests.factories import MembershipFactory, TeamFactory
+from tests.factories import MembershipFactory, TeamFactory, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
 
-def session_cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
-
-
 async def connect(conversation_id, user, *, after=0):
     headers = [
+        (b"host", b"localhost"),
         (b"origin", b"http://localhost"),
         (b"cookie", await sync_to_async(session_cookie)(user)),
     ]
@@ -49,7 +44,9 @@ def share_and_draw(conversation, alice, bob, staff):
     conversation.team = team
     conversation.save()
     turn = start_turn(
-        conversation=conversation, author=alice, prompt="a fox", options={"partial_images": 1}
+        TurnRequest(
+            conversation=conversation, author=alice, prompt="a fox", options={"partial_images": 1}
+        )
     )
     turn.refresh_from_db()
     return turn

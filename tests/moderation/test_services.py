@@ -6,12 +6,13 @@ import os
 
 import pytest
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
 from conversations.models import Image, Turn
-from conversations.services import Upload, retry_turn, start_turn
+from conversations.planning import TurnRequest, Upload
+from conversations.services import retry_turn, start_turn
 from moderation import services
 from moderation.models import AccountStanding, Case, Decision, Flag
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def test_a_suspended_person_cannot_start_or_retry_turns_until_lifted(
 ):
     services.suspend_user(user=alice, reason="Hate")
     for attempt in (
-        lambda: start_turn(conversation=conversation, author=alice, prompt="a fox"),
+        lambda: start_turn(TurnRequest(conversation=conversation, author=alice, prompt="a fox")),
         lambda: retry_turn(turn=finished_turn, author=alice),
     ):
         with pytest.raises(InvalidInput) as refused:
@@ -174,7 +175,7 @@ def test_a_suspended_person_cannot_start_or_retry_turns_until_lifted(
 
     assert lifted.action == "lift_suspension" and lifted.subject == alice
     assert services.lift_suspension(actor=staff, user=alice) is None
-    start_turn(conversation=conversation, author=alice, prompt="a fox")
+    start_turn(TurnRequest(conversation=conversation, author=alice, prompt="a fox"))
 
 
 def test_dismissing_a_warning_hides_it_until_the_next_one(alice):
@@ -214,7 +215,11 @@ def test_no_turn_continues_from_an_image_moderation_took_down(
     decide(staff, list(Case.objects.all()), "hide", django_capture_on_commit_callbacks)
 
     with pytest.raises(InvalidInput) as refused:
-        start_turn(conversation=conversation, author=alice, prompt="more", parent=final_image.turn)
+        start_turn(
+            TurnRequest(
+                conversation=conversation, author=alice, prompt="more", parent=final_image.turn
+            )
+        )
     assert refused.value.field == "parent_id"
 
 

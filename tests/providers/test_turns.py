@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from common.errors import InvalidInput
 from conversations import events
-from conversations.errors import InvalidInput
 from conversations.models import Turn
+from conversations.planning import TurnRequest
 from conversations.services import share_conversation, start_turn
 from providers.catalogue import refresh_models
 from providers.presenters import present_options
@@ -80,7 +81,7 @@ def test_a_retired_model_is_refused_before_any_upstream_call(
     refresh_models(environment_provider)
     sim.clear()
     with pytest.raises(InvalidInput, match="gpt-image-1 was shut down") as refused:
-        start_turn(
+        _start(
             conversation=conversation,
             author=alice,
             prompt="a fox",
@@ -105,7 +106,7 @@ def test_model_not_found_fails_the_turn_plainly_and_marks_the_model(
     row = environment_provider.models.get(name="gpt-image-1.5")
     assert row.unavailable
     with pytest.raises(InvalidInput, match=r"no longer serves gpt-image-1\.5"):
-        start_turn(
+        _start(
             conversation=conversation,
             author=alice,
             prompt="again",
@@ -140,12 +141,16 @@ def test_a_provider_outside_the_teams_list_is_refused(conversation, alice, gatew
     share_conversation(conversation=conversation, team_id=team.pk)
     set_team_policy(team=team, by=alice, provider_ids=[gateway.pk], models=[])
     with pytest.raises(InvalidInput, match="does not use Simulator"):
-        start_turn(
+        _start(
             conversation=conversation,
             author=alice,
             prompt="a kite",
             options={"provider": _environment_id()},
         )
+
+
+def _start(**fields):
+    return start_turn(TurnRequest(**fields))
 
 
 def _environment_id() -> int:
@@ -162,7 +167,7 @@ def test_an_unverified_model_gets_conservative_options(
     offer = present_options()["models"][f"{environment_provider.pk}:acme-image-pro"]
     assert offer["status"] == "unverified" and offer["qualities"] == ["auto"]
     with pytest.raises(InvalidInput, match="not a valid quality"):
-        start_turn(
+        _start(
             conversation=conversation,
             author=alice,
             prompt="a kite",
@@ -175,9 +180,11 @@ def test_the_key_is_in_no_event_page_json_or_log_line_of_a_full_run(
     run, client, conversation, alice, gateway, gateway_sim, monkeypatch, caplog, staff
 ):
     published = []
-    real_publish = events.publish
+    real_send = events._send_event
     monkeypatch.setattr(
-        events, "publish", lambda cid, event: (published.append(event), real_publish(cid, event))
+        events,
+        "_send_event",
+        lambda cid, text: (published.append(json.loads(text)), real_send(cid, text)),
     )
     caplog.set_level(logging.DEBUG)
     gateway_sim.inject("rate_limit", times=1, path="/v1/responses")

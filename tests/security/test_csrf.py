@@ -37,11 +37,12 @@ def routed_paths(patterns=None, prefix: str = "") -> list[str]:
 @pytest.fixture
 def owned_everything(alice, studio_settings, django_capture_on_commit_callbacks):
     """A conversation, turn and image with id 1 of alice's, for the routes to act on."""
+    from conversations.planning import TurnRequest
     from conversations.services import create_conversation, start_turn
 
     conversation = create_conversation(owner=alice, title="Kept")
     with django_capture_on_commit_callbacks(execute=True):
-        start_turn(conversation=conversation, author=alice, prompt="a kept fox")
+        start_turn(TurnRequest(conversation=conversation, author=alice, prompt="a kept fox"))
     return conversation
 
 

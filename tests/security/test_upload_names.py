@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from conversations.models import Image
-from conversations.services import Upload, start_turn
-from tests.conftest import png_bytes
+from conversations.planning import TurnRequest, Upload
+from conversations.services import start_turn
+from tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +36,13 @@ def test_a_hostile_name_given_to_the_service_names_no_file(
     outside = files_under(tmp_path) - files_under(studio_settings.MEDIA_ROOT)
 
     turn = start_turn(
-        conversation=conversation,
-        author=alice,
-        prompt="edit it",
-        api_mode="edit",
-        references=[Upload(name, png_bytes((64, 64)))],
+        TurnRequest(
+            conversation=conversation,
+            author=alice,
+            prompt="edit it",
+            api_mode="edit",
+            references=[Upload(name, png_bytes((64, 64)))],
+        )
     )
 
     (stored,) = Image.objects.filter(turn=turn)

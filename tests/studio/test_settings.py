@@ -49,6 +49,7 @@ def test_production_settings_refuse_to_start_without_a_secret(tmp_path):
     result = run_manage("check", STUDIO_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
 
 
 def test_env_readers_reject_nonsense(monkeypatch):
@@ -81,3 +82,36 @@ def test_env_json_needs_an_object(monkeypatch):
     monkeypatch.setenv("PRICES", "{oops")
     with pytest.raises(ValueError, match="JSON object"):
         env_json("PRICES", {})
+
+
+def read_secret(tmp_path, **env: str) -> str:
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        STUDIO_VAR_DIR=str(tmp_path),
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    # The shell may say first how many names it imported.
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_embedded_mode_generates_a_secret_into_var_once_and_keeps_it(tmp_path):
+    key_file = tmp_path / "secret_key"
+    first = read_secret(tmp_path, SECRET_KEY_FILE=str(key_file))
+    second = read_secret(tmp_path, SECRET_KEY_FILE=str(key_file))
+
+    assert first == second == key_file.read_text().strip()
+    assert len(first) >= 50
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_debug_run_signs_with_a_generated_secret_not_a_published_one(tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    one = read_secret(tmp_path, DEBUG="1")
+    two = read_secret(other, DEBUG="1")
+    assert one != two
+    assert "insecure" not in one
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -9,7 +9,7 @@ from conversations.models import Conversation, Turn
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["conversation_owner", "team_owner", "editor", "viewer", "outsider"]
+ROLES = ["owner", "co_owner", "editor", "viewer", "outsider"]
 
 
 def client_for(user) -> Client:
@@ -100,7 +100,7 @@ def test_a_team_editor_is_the_author_of_the_turn_they_add(
 
 def test_permissions_tell_the_page_what_to_offer(shared, people):
     expected = {
-        "conversation_owner": {"add_turns": True, "manage": True},
+        "owner": {"add_turns": True, "manage": True},
         "editor": {"add_turns": True, "manage": False},
         "viewer": {"add_turns": False, "manage": False},
     }

@@ -6,6 +6,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from conversations.consumers import CLOSE_FORBIDDEN
+from conversations.planning import TurnRequest
 from conversations.services import share_conversation, start_turn
 from teams.services import delete_team, remove_member
 from tests.conversations.test_consumers import connect, receive_until
@@ -30,7 +31,7 @@ async def test_a_viewer_watches_an_editors_turn_live(shared_live, people):
     snapshot = await viewer.receive_json_from()
     assert snapshot["conversation"]["team"]["name"] == "Night shift"
     await sync_to_async(start_turn)(
-        conversation=shared_live, author=people["editor"], prompt="a harbour"
+        TurnRequest(conversation=shared_live, author=people["editor"], prompt="a harbour")
     )
     frames = await receive_until(viewer, "turn.completed")
     assert frames[-1]["images"][0]["role"] == "final"

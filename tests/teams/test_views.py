@@ -10,7 +10,7 @@ from teams.services import create_invite_link
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["team_owner", "editor", "viewer", "outsider"]
+ROLES = ["co_owner", "editor", "viewer", "outsider"]
 
 
 def client_for(user) -> Client:
@@ -75,12 +75,12 @@ def test_viewing_the_team_page(team, people, role):
         return
     assert response.status_code == 200
     # Only owners see the invitation forms.
-    assert (b'id="invite-user"' in response.content) == (role == "team_owner")
+    assert (b'id="invite-user"' in response.content) == (role == "co_owner")
 
 
 def test_revoking_an_invitation(team, people, alice):
     link = create_invite_link(team=team, invited_by=alice, role="viewer")
-    for role, status in [("viewer", 403), ("outsider", 404), ("team_owner", 302)]:
+    for role, status in [("viewer", 403), ("outsider", 404), ("co_owner", 302)]:
         response = client_for(people[role]).post(
             f"/teams/{team.pk}/revoke/", {"invitation_id": link.pk}
         )
@@ -92,7 +92,7 @@ def test_revoking_an_invitation(team, people, alice):
 def test_an_owner_can_only_revoke_their_own_teams_invitations(team, people):
     elsewhere = Team.objects.get(name="Elsewhere")
     foreign = create_invite_link(team=elsewhere, invited_by=people["outsider"], role="viewer")
-    response = client_for(people["team_owner"]).post(
+    response = client_for(people["co_owner"]).post(
         f"/teams/{team.pk}/revoke/", {"invitation_id": foreign.pk}
     )
     assert response.status_code == 404
@@ -108,36 +108,36 @@ def test_creating_a_team_from_the_page(alice):
     assert refused.status_code == 400 and b"Give the team a name" in refused.content
 
 
-def test_an_invitee_accepts_from_their_teams_page(team, alice, bob):
+def test_an_invitee_accepts_from_their_teams_page(team, alice, carol):
     owner = client_for(alice)
-    owner.post(f"/teams/{team.pk}/invite/", {"username": "bob", "role": "editor"})
-    invitee = client_for(bob)
+    owner.post(f"/teams/{team.pk}/invite/", {"username": "carol", "role": "editor"})
+    invitee = client_for(carol)
     page = invitee.get("/teams/")
     assert b"Night shift" in page.content and b"Accept" in page.content
-    invitation = Invitation.objects.get(invited_user=bob)
-    # Nobody else can answer bob's invitation, not even by guessing its id.
+    invitation = Invitation.objects.get(invited_user=carol)
+    # Nobody else can answer carol's invitation, not even by guessing its id.
     assert client_for(alice).post(f"/teams/invitations/{invitation.pk}/accept/").status_code == 404
     response = invitee.post(f"/teams/invitations/{invitation.pk}/accept/")
     assert response.status_code == 302
-    assert team.memberships.get(user=bob).role == "editor"
+    assert team.memberships.get(user=carol).role == "editor"
 
 
-def test_joining_by_link(team, alice, bob):
+def test_joining_by_link(team, alice, carol):
     link = create_invite_link(team=team, invited_by=alice, role="viewer", hours=1)
-    invitee = client_for(bob)
+    invitee = client_for(carol)
     page = invitee.get(f"/teams/join/{link.token}/")
     assert page.status_code == 200 and b"Join Night shift" in page.content
     assert invitee.post(f"/teams/join/{link.token}/").status_code == 302
-    assert team.memberships.get(user=bob).role == Membership.Role.VIEWER
+    assert team.memberships.get(user=carol).role == Membership.Role.VIEWER
     assert invitee.get("/teams/join/not-a-real-token/").status_code == 404
 
 
-def test_a_withdrawn_link_page_says_so(team, alice, bob):
+def test_a_withdrawn_link_page_says_so(team, alice, carol):
     link = create_invite_link(team=team, invited_by=alice, role="viewer")
     client_for(alice).post(f"/teams/{team.pk}/revoke/", {"invitation_id": link.pk})
-    response = client_for(bob).post(f"/teams/join/{link.token}/")
+    response = client_for(carol).post(f"/teams/join/{link.token}/")
     assert response.status_code == 404 and b"does not work" in response.content
-    assert not team.memberships.filter(user=bob).exists()
+    assert not team.memberships.filter(user=carol).exists()
 
 
 def test_the_last_owner_is_told_why_they_cannot_leave(team, alice):

@@ -7,8 +7,10 @@ import httpx
 import pytest
 
 from tests.upstream.loopback import LoopbackServer, Reply
+from tests.upstream.test_downloads import fake_dns, image_reply, png_bytes
 from upstream import errors
 from upstream.client import DEFAULT_TIMEOUT, InputFile, UpstreamClient
+from upstream.downloads import DownloadFailed, LinkDownloader
 
 KEY = "sk-test-abcdefghijklmnopqrstuvwxyz"
 PNG = InputFile("a.png", b"\x89PNG fake a", "image/png")
@@ -134,14 +136,27 @@ def test_data_uri_results_are_decoded():
 def test_http_url_results_are_fetched_without_the_api_key():
     server = LoopbackServer()
     try:
-        server.add(Reply(chunks=[b"png bytes"], headers={"content-type": "image/png"}))
+        server.add(image_reply(png_bytes((6, 5))))
         body = {**IMAGES_BODY, "data": [{"url": f"{server.base}/img/1.png", "revised_prompt": "r"}]}
-        result = client_for(Recorder(body)).generate_images({"prompt": "x"})
+        client = client_for(Recorder(body))
+        client.downloader = LinkDownloader(provider_base_url=server.url)
+        result = client.generate_images({"prompt": "x"})
     finally:
         server.stop()
-    assert result.images[0].data == b"png bytes"
+    assert result.images[0].data == png_bytes((6, 5))
     assert result.images[0].revised_prompt == "r"
     assert "Authorization" not in server.received[0].headers
+
+
+def test_url_results_on_a_private_address_are_refused_for_a_public_provider():
+    body = {**IMAGES_BODY, "data": [{"url": "http://169.254.169.254/latest/meta-data/"}]}
+    client = client_for(Recorder(body))
+    client.downloader = LinkDownloader(
+        provider_base_url="https://gateway.example/v1",
+        resolve=fake_dns({"gateway.example": ["93.184.216.34"]}),
+    )
+    with pytest.raises(DownloadFailed, match="private or local network address"):
+        client.generate_images({"prompt": "x"})
 
 
 def test_error_answers_raise_typed_errors_with_request_id():
@@ -192,3 +207,25 @@ def test_images_result_b64_round_trip():
     raw = b"\x00\x01binary"
     body = {**IMAGES_BODY, "data": [{"b64_json": base64.b64encode(raw).decode()}]}
     assert client_for(Recorder(body)).generate_images({}).images[0].data == raw
+
+
+def test_a_whole_response_object_answering_a_stream_request_is_read_as_its_end():
+    server = LoopbackServer()
+    try:
+        item = {
+            "type": "image_generation_call",
+            "id": "ig_1",
+            "status": "completed",
+            "result": "AA==",
+        }
+        body = {"id": "resp_1", "object": "response", "status": "completed", "output": [item]}
+        server.add(Reply.json(200, body))
+        with (
+            UpstreamClient(server.url, KEY, max_retries=0) as client,
+            client.stream_response({}) as stream,
+        ):
+            items = list(stream.progress())
+    finally:
+        server.stop()
+    assert [type(i).__name__ for i in items] == ["FinalImage", "Completed"]
+    assert items[-1].response_id == "resp_1"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PIL import Image
 
+from tests.factories import png_bytes
 from upstream import errors
 from upstream.client import InputFile, UpstreamClient
 from upstream.stream import Completed, FinalImage, PartialImage, completed_from_response
@@ -19,14 +20,6 @@ TOOL = {"type": "image_generation", "quality": "low", "size": "1024x1024", "part
 def client(sim) -> Iterator[UpstreamClient]:
     with UpstreamClient(sim.url, "sk-test", sleep=lambda s: None) as upstream:
         yield upstream
-
-
-def png(size: tuple[int, int] = (256, 256), color: str = "red", alpha: int = 255) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGBA", size, (*Image.new("RGB", (1, 1), color).getpixel((0, 0)), alpha)).save(
-        buffer, "PNG"
-    )
-    return buffer.getvalue()
 
 
 def body(prompt: str = "a red fox in the snow", **extra) -> dict:
@@ -114,10 +107,10 @@ def test_stream_generate_images(client):
 
 def test_edit_two_images_with_a_mask(client):
     images = [
-        InputFile("a.png", png(), "image/png"),
-        InputFile("b.png", png(color="blue"), "image/png"),
+        InputFile("a.png", png_bytes((256, 256), "red"), "image/png"),
+        InputFile("b.png", png_bytes((256, 256), "blue"), "image/png"),
     ]
-    mask = InputFile("mask.png", png(alpha=0), "image/png")
+    mask = InputFile("mask.png", png_bytes((256, 256), (255, 0, 0, 0)), "image/png")
     params = {"model": "gpt-image-1", "prompt": "put a flamingo in the pool", "size": "1024x1024"}
     result = client.edit_images(params, images, mask)
     assert len(result.images) == 1
@@ -127,7 +120,7 @@ def test_edit_two_images_with_a_mask(client):
 
 
 def test_variation(client):
-    image = InputFile("a.png", png(), "image/png")
+    image = InputFile("a.png", png_bytes((256, 256), "red"), "image/png")
     result = client.create_variation(
         {"model": "dall-e-2", "n": 2, "size": "256x256", "response_format": "b64_json"}, image
     )
@@ -135,7 +128,7 @@ def test_variation(client):
 
 
 def test_upload_file_then_use_it_as_input(client):
-    uploaded = client.upload_file(InputFile("cat.png", png(), "image/png"))
+    uploaded = client.upload_file(InputFile("cat.png", png_bytes((256, 256), "red"), "image/png"))
     assert uploaded["id"].startswith("file-") and uploaded["purpose"] == "vision"
     content = [
         {"type": "input_text", "text": "make it blue"},

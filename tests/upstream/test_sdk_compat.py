@@ -6,8 +6,6 @@ models without validation), so a missing required field in the simulator fails h
 
 from __future__ import annotations
 
-import io
-
 import openai
 import pytest
 from openai.types import (
@@ -29,8 +27,9 @@ from openai.types.responses import (
     ResponseOutputItemDoneEvent,
 )
 from openai.types.responses.response_output_item import ImageGenerationCall
-from PIL import Image
 from pydantic import ValidationError
+
+from tests.factories import png_bytes
 
 TOOL = {"type": "image_generation", "quality": "low", "size": "1024x1024", "partial_images": 2}
 
@@ -38,13 +37,6 @@ TOOL = {"type": "image_generation", "quality": "low", "size": "1024x1024", "part
 @pytest.fixture
 def sdk(sim) -> openai.OpenAI:
     return openai.OpenAI(base_url=sim.url, api_key="sk-test", max_retries=0)
-
-
-def png(color: str = "red", alpha: int = 255) -> bytes:
-    buffer = io.BytesIO()
-    rgb = Image.new("RGB", (1, 1), color).getpixel((0, 0))
-    Image.new("RGBA", (256, 256), (*rgb, alpha)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def strictly(model: object) -> object:
@@ -110,8 +102,11 @@ def test_streamed_images_edit(sdk):
     stream = sdk.images.edit(
         model="gpt-image-1",
         prompt="put a flamingo in the pool",
-        image=[("a.png", png(), "image/png"), ("b.png", png("blue"), "image/png")],
-        mask=("mask.png", png(alpha=0), "image/png"),
+        image=[
+            ("a.png", png_bytes((256, 256), "red"), "image/png"),
+            ("b.png", png_bytes((256, 256), "blue"), "image/png"),
+        ],
+        mask=("mask.png", png_bytes((256, 256), (255, 0, 0, 0)), "image/png"),
         partial_images=1,
         stream=True,
     )

@@ -10,12 +10,6 @@ from usage.models import Budget
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, django_user_model, studio_settings):
-    client.force_login(django_user_model.objects.create_superuser("root", password="x-9-long-pw"))
-    return client
-
-
 def test_budgets_are_listed_filtered_and_searched(admin_client, alice):
     Budget.objects.create(user=alice, metric="tokens", period="day", limit=5000)
     Budget.objects.create(team=TeamFactory(name="Kites"), metric="cost", period="month", limit=20)

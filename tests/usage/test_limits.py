@@ -10,25 +10,17 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
 from conversations.models import Turn
+from conversations.planning import TurnRequest
 from conversations.services import retry_turn, start_turn
-from teams.models import Membership
-from tests.factories import ConversationFactory, MembershipFactory, TeamFactory
+from tests.factories import ConversationFactory
 from usage.models import Budget
 
 pytestmark = pytest.mark.django_db
 
 LOW = {"quality": "low", "size": "1024x1024", "partial_images": 0}  # estimated at 272 tokens
 ESTIMATE = {"tokens": Decimal(272), "cost": Decimal("0.01088")}
-
-
-@pytest.fixture
-def team(alice, bob):
-    team = TeamFactory(name="Kites")
-    MembershipFactory(team=team, user=alice, role=Membership.Role.OWNER)
-    MembershipFactory(team=team, user=bob, role=Membership.Role.EDITOR)
-    return team
 
 
 @pytest.fixture
@@ -62,7 +54,7 @@ def test_a_budget_refuses_the_next_turn_and_nothing_is_sent(
     message = refused.value.message
     kind = f"{'daily' if period == 'day' else 'monthly'} {metric.rstrip('s')} budget"
     assert kind in message
-    assert ("Your " if holder == "user" else "The team Kites's ") in message
+    assert ("Your " if holder == "user" else "The team Night shift's ") in message
     assert "left" in message and "resets at 00:00 UTC on" in message
     assert len(sim.requests()) == sent
     assert Turn.objects.count() == 1
@@ -78,7 +70,7 @@ def test_a_turn_within_the_budget_goes_ahead(run, conversation, alice):
 def test_a_used_up_budget_says_so(conversation, alice):
     Budget.objects.create(user=alice, metric="cost", period="month", limit=0)
     with pytest.raises(InvalidInput, match=r"Your monthly cost budget of \$0.00 is used up"):
-        start_turn(conversation=conversation, author=alice, prompt="a kite")
+        start_turn(TurnRequest(conversation=conversation, author=alice, prompt="a kite"))
 
 
 def test_a_team_budget_counts_every_members_turns_in_its_conversations(
@@ -87,11 +79,11 @@ def test_a_team_budget_counts_every_members_turns_in_its_conversations(
     by_bob = run(conversation=shared, author=bob, prompt="a kite", options=LOW)
     Budget.objects.create(team=team, metric="tokens", period="day", limit=by_bob.total_tokens + 100)
 
-    with pytest.raises(InvalidInput, match="The team Kites's daily token budget"):
-        start_turn(conversation=shared, author=alice, prompt="a kite", options=LOW)
+    with pytest.raises(InvalidInput, match="The team Night shift's daily token budget"):
+        start_turn(TurnRequest(conversation=shared, author=alice, prompt="a kite", options=LOW))
     # Alice's own conversations are not the team's.
     own = ConversationFactory(owner=alice)
-    assert start_turn(conversation=own, author=alice, prompt="a kite", options=LOW)
+    assert start_turn(TurnRequest(conversation=own, author=alice, prompt="a kite", options=LOW))
 
 
 def test_a_user_budget_counts_the_users_turns_in_team_conversations_too(
@@ -101,7 +93,7 @@ def test_a_user_budget_counts_the_users_turns_in_team_conversations_too(
     Budget.objects.create(user=alice, metric="tokens", period="day", limit=first.total_tokens)
     own = ConversationFactory(owner=alice)
     with pytest.raises(InvalidInput, match="is used up"):
-        start_turn(conversation=own, author=alice, prompt="a kite", options=LOW)
+        start_turn(TurnRequest(conversation=own, author=alice, prompt="a kite", options=LOW))
 
 
 def test_spending_before_the_period_does_not_count(run, conversation, alice):
@@ -109,15 +101,23 @@ def test_spending_before_the_period_does_not_count(run, conversation, alice):
     Turn.objects.filter(pk=first.pk).update(queued_at=timezone.now() - timedelta(days=1))
     Budget.objects.create(user=alice, metric="tokens", period="day", limit=first.total_tokens)
 
-    assert start_turn(conversation=conversation, author=alice, prompt="a kite", options=LOW)
+    assert start_turn(
+        TurnRequest(conversation=conversation, author=alice, prompt="a kite", options=LOW)
+    )
 
 
 def test_running_turns_count_at_their_estimate(conversation, alice):
     Budget.objects.create(user=alice, metric="tokens", period="day", limit=600)
-    assert start_turn(conversation=conversation, author=alice, prompt="one", options=LOW)
-    assert start_turn(conversation=conversation, author=alice, prompt="two", options=LOW)
+    assert start_turn(
+        TurnRequest(conversation=conversation, author=alice, prompt="one", options=LOW)
+    )
+    assert start_turn(
+        TurnRequest(conversation=conversation, author=alice, prompt="two", options=LOW)
+    )
     with pytest.raises(InvalidInput, match="has 56 tokens left, and this turn would use about 272"):
-        start_turn(conversation=conversation, author=alice, prompt="three", options=LOW)
+        start_turn(
+            TurnRequest(conversation=conversation, author=alice, prompt="three", options=LOW)
+        )
 
 
 def test_retrying_is_refused_by_a_budget_too(run, conversation, alice, sim):
@@ -132,33 +132,37 @@ def test_retrying_is_refused_by_a_budget_too(run, conversation, alice, sim):
 def test_a_user_may_run_only_so_many_turns_at_once(conversation, alice, settings, sim):
     settings.STUDIO_MAX_RUNNING_TURNS_PER_USER = 2
     for prompt in ("one", "two"):
-        start_turn(conversation=conversation, author=alice, prompt=prompt)
+        start_turn(TurnRequest(conversation=conversation, author=alice, prompt=prompt))
 
     with pytest.raises(InvalidInput) as refused:
-        start_turn(conversation=conversation, author=alice, prompt="three")
+        start_turn(TurnRequest(conversation=conversation, author=alice, prompt="three"))
 
     assert refused.value.status == 429
     assert "You have 2 turns running already" in refused.value.message
     assert not sim.requests()
     Turn.objects.update(status=Turn.Status.COMPLETED)
-    assert start_turn(conversation=conversation, author=alice, prompt="three")
+    assert start_turn(TurnRequest(conversation=conversation, author=alice, prompt="three"))
 
 
 def test_a_team_may_run_only_so_many_turns_at_once(shared, alice, bob, settings):
     settings.STUDIO_MAX_RUNNING_TURNS_PER_TEAM = 2
-    start_turn(conversation=shared, author=bob, prompt="one")
-    start_turn(conversation=shared, author=bob, prompt="two")
+    start_turn(TurnRequest(conversation=shared, author=bob, prompt="one"))
+    start_turn(TurnRequest(conversation=shared, author=bob, prompt="two"))
 
-    with pytest.raises(InvalidInput, match="The team Kites has 2 turns running already") as refused:
-        start_turn(conversation=shared, author=alice, prompt="three")
+    with pytest.raises(
+        InvalidInput, match="The team Night shift has 2 turns running already"
+    ) as refused:
+        start_turn(TurnRequest(conversation=shared, author=alice, prompt="three"))
     assert refused.value.status == 429
-    assert start_turn(conversation=ConversationFactory(owner=alice), author=alice, prompt="own")
+    assert start_turn(
+        TurnRequest(conversation=ConversationFactory(owner=alice), author=alice, prompt="own")
+    )
 
 
 def test_a_limit_of_zero_means_no_limit(conversation, alice, settings):
     settings.STUDIO_MAX_RUNNING_TURNS_PER_USER = 0
     for index in range(6):
-        start_turn(conversation=conversation, author=alice, prompt=f"fox {index}")
+        start_turn(TurnRequest(conversation=conversation, author=alice, prompt=f"fox {index}"))
     assert Turn.objects.filter(status=Turn.Status.QUEUED).count() == 6
 
 
@@ -172,7 +176,7 @@ def test_simultaneous_requests_cannot_both_pass_a_limit(conversation, alice, set
     def send(index):
         barrier.wait()
         try:
-            start_turn(conversation=conversation, author=alice, prompt=f"fox {index}")
+            start_turn(TurnRequest(conversation=conversation, author=alice, prompt=f"fox {index}"))
         except InvalidInput as exc:
             refusals.append(exc.status)
         finally:

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from conversations.models import Turn
-from conversations.services import Upload, cancel_turn
+from conversations.planning import Upload
+from conversations.services import cancel_turn
 from conversations.turn_output import TurnOutput
-from tests.conftest import png_bytes
+from tests.factories import png_bytes
 from upstream.errors import ResponseFailed
 from upstream.stream import FinalImage
 

@@ -14,21 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conversations.models import Turn
-from teams.models import Membership
-from tests.factories import ConversationFactory, MembershipFactory, TeamFactory
+from tests.factories import ConversationFactory
 from tests.usage.test_pricing import PROTOCOL_TOKENS
 from usage.models import Budget
 from usage.selectors import TOKEN_KINDS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team(alice, bob):
-    team = TeamFactory(name="Kites")
-    MembershipFactory(team=team, user=alice, role=Membership.Role.OWNER)
-    MembershipFactory(team=team, user=bob, role=Membership.Role.VIEWER)
-    return team
 
 
 def spent_turn(conversation, author, *, cost, model="gpt-image-1", days_ago=0, tokens=1000):

@@ -1,5 +1,5 @@
 """`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]
-[--models FILE]`."""
+[--persona NAME] [--models FILE]`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import uvicorn
 
 from upstream.simulator.app import create_app
+from upstream.simulator.personas import PERSONAS
 from upstream.simulator.state import SimulatorState
 
 
@@ -39,12 +40,29 @@ def main(argv: list[str] | None = None) -> None:
         metavar="VAR",
         help="accept only the API key in this environment variable (default: any key)",
     )
+    parser.add_argument(
+        "--persona",
+        default="",
+        choices=["", *PERSONAS],
+        help="play a gateway in front of the provider: " + ", ".join(PERSONAS),
+    )
     args = parser.parse_args(argv)
     state = SimulatorState()
     models = json.loads(args.models.read_text()) if args.models else None
     api_key = os.environ.get(args.require_key_from_env, "") if args.require_key_from_env else ""
-    state.configure(latency=args.latency, gateway=args.gateway, models=models, api_key=api_key)
-    print(f"simulator on http://{args.host}:{args.port}/v1 (gateway={args.gateway})", flush=True)
+    state.configure(
+        latency=args.latency,
+        gateway=args.gateway,
+        persona=args.persona,
+        models=models,
+        api_key=api_key,
+    )
+    persona = args.persona or "none"
+    print(
+        f"simulator on http://{args.host}:{args.port}/v1 (gateway={args.gateway}, "
+        f"persona={persona})",
+        flush=True,
+    )
     uvicorn.run(
         create_app(state), host=args.host, port=args.port, log_level="warning", backlog=1024
     )

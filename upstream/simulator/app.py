@@ -16,6 +16,8 @@ from upstream.simulator import control, files, images, models, responses
 from upstream.simulator.api_errors import not_found
 from upstream.simulator.context import CutConnection, RequestContext
 from upstream.simulator.http import Incoming, endpoint
+from upstream.simulator.personas import chat, links
+from upstream.simulator.personas.gateway import PersonaGateway
 from upstream.simulator.sse import SSE_HEADERS, SSE_MEDIA_TYPE
 from upstream.simulator.state import SimulatorState
 
@@ -107,8 +109,10 @@ def create_app(state: SimulatorState | None = None) -> ASGIApp:
         route("/v1/files/{file_id}", files.retrieve, ["GET"]),
         route("/v1/files/{file_id}", files.delete, ["DELETE"]),
         route("/v1/files/{file_id}/content", files.content, ["GET"]),
+        route("/v1/chat/completions", chat.chat_completions, ["POST"]),
         *control.routes(state),
+        *links.routes(state.links),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.simulator = state
-    return DropCutConnections(app)
+    return DropCutConnections(PersonaGateway(app, state))

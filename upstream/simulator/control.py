@@ -29,10 +29,12 @@ def routes(state: SimulatorState) -> list[Route]:
                 state.configure(
                     latency=tuple(latency) if latency is not None else None,
                     gateway=body.get("gateway"),
+                    persona=body.get("persona"),
+                    link_ttl=body.get("link_ttl"),
                     models=body.get("models"),
                     id_length=body.get("id_length"),
                 )
-            except ValueError as exc:
+            except (TypeError, ValueError) as exc:
                 return _bad(str(exc))
         return JSONResponse({**_settings(state), "models": state.catalogue()})
 
@@ -79,7 +81,12 @@ def routes(state: SimulatorState) -> list[Route]:
 
 
 def _settings(state: SimulatorState) -> dict[str, Any]:
-    return {"latency": list(state.settings.latency), "gateway": state.settings.gateway}
+    return {
+        "latency": list(state.settings.latency),
+        "gateway": state.settings.gateway,
+        "persona": state.settings.persona,
+        "link_ttl": state.links.ttl,
+    }
 
 
 async def _json(request: Request) -> dict[str, Any]:

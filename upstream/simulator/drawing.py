@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
+from upstream.simulator import captions
+
 WORK_EDGE = 1024
 RGB = tuple[int, int, int]
 
@@ -275,7 +277,10 @@ def _caption(img: Image.Image, text: str, colour: RGB, *, band: bool, top: bool 
     y = font_size // 2 if top else h - font_size * 1.6
     if band:
         draw.rectangle((0, h - font_size * 2, w, h), fill=(0, 0, 0))
-    draw.text((font_size // 2, y), line, fill=colour, font=_font(font_size))
+    # Chinese needs a CJK font; without one, no text rather than boxes.
+    font = captions.cjk_font(font_size) if captions.has_cjk(line) else _font(font_size)
+    if font is not None:
+        draw.text((font_size // 2, y), line, fill=colour, font=font)
 
 
 def _detail(img: Image.Image, rng: random.Random, quality: str) -> None:
@@ -314,7 +319,8 @@ def draw(
     draw_ = ImageDraw.Draw(img)
     for i, (kind, box) in enumerate(zip(shapes, _layout(rng, canvas, len(shapes)), strict=True)):
         _shape(draw_, kind, box, scene.palette[i % len(scene.palette)])
-    _caption(img, _title(scene.words), (255, 255, 255), band=not transparent)
+    caption = captions.title(prompt, _title(scene.words))
+    _caption(img, caption, (255, 255, 255), band=not transparent)
     return _to_size(img, size)
 
 
@@ -398,7 +404,8 @@ def edit(
     box = _edit_box(rng, canvas, keep)
     kind = scene.shapes[0] if scene.shapes else rng.choice(["star", "heart", "circle", "flower"])
     _shape(ImageDraw.Draw(img), kind, box, scene.palette[0])
-    _caption(img, "+ " + _title(scene.words), (255, 240, 120), band=False, top=True)
+    caption = "+ " + captions.title(prompt, _title(scene.words))
+    _caption(img, caption, (255, 240, 120), band=False, top=True)
     result = _to_size(img, size)
     if keep is not None:
         result = Image.composite(original, result, keep)

@@ -47,6 +47,8 @@ class RunningSimulator:
         *,
         latency: tuple[float, float] | None = None,
         gateway: bool | None = None,
+        persona: str | None = None,
+        link_ttl: float | None = None,
         models: list | None = None,
         id_length: int | None = None,
         api_key: str | None = None,
@@ -55,7 +57,13 @@ class RunningSimulator:
         the default catalogue. `id_length` pads response and image-call ids (0: off).
         `api_key`: the one key accepted ("": any)."""
         self.state.configure(
-            latency=latency, gateway=gateway, models=models, id_length=id_length, api_key=api_key
+            latency=latency,
+            gateway=gateway,
+            persona=persona,
+            link_ttl=link_ttl,
+            models=models,
+            id_length=id_length,
+            api_key=api_key,
         )
 
     def stop(self) -> None:
@@ -80,10 +88,11 @@ def start_in_thread(
     latency: tuple[float, float] = (0.0, 0.0),
     gateway: bool = False,
     models: list | None = None,
+    persona: str = "",
 ) -> RunningSimulator:
     """Start the simulator and return once it accepts connections."""
     state = SimulatorState()
-    state.configure(latency=latency, gateway=gateway, models=models)
+    state.configure(latency=latency, gateway=gateway, persona=persona, models=models)
     # Binding the socket ourselves makes port=0 usable: the real port is known at once.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

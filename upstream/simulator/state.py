@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from upstream.simulator.emissions import Emissions
 from upstream.simulator.faults import FaultQueue
+from upstream.simulator.personas import get_persona
+from upstream.simulator.personas.links import ExpiringLinks
 from upstream.simulator.recording import Recorder
 from upstream.simulator.store import Store
 
@@ -28,6 +30,7 @@ class Settings:
     id_length: int = 0
     # When set, requests must carry `Authorization: Bearer <api_key>` (else 401).
     api_key: str = ""
+    persona: str = ""
 
     def pick_latency(self) -> float:
         low, high = self.latency
@@ -41,6 +44,7 @@ class SimulatorState:
     recorder: Recorder = field(default_factory=Recorder)
     emissions: Emissions = field(default_factory=Emissions)
     store: Store = field(default_factory=Store)
+    links: ExpiringLinks = field(default_factory=ExpiringLinks)
     # Settings are changed from test threads while the server reads them.
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -49,10 +53,15 @@ class SimulatorState:
         *,
         latency: tuple[float, float] | None = None,
         gateway: bool | None = None,
+        persona: str | None = None,
+        link_ttl: float | None = None,
         models: list | None = None,
         id_length: int | None = None,
         api_key: str | None = None,
     ) -> None:
+        """Change settings; an unknown persona raises ValueError and changes nothing."""
+        if persona is not None:
+            get_persona(persona)
         from upstream.simulator.models import default_catalogue, normalise_catalogue
 
         catalogue = None
@@ -69,6 +78,10 @@ class SimulatorState:
                 self.settings.id_length = int(id_length)
             if api_key is not None:
                 self.settings.api_key = str(api_key)
+            if persona is not None:
+                self.settings.persona = persona.strip().lower()
+            if link_ttl is not None:
+                self.links.ttl = float(link_ttl)
 
     def catalogue(self) -> list[dict]:
         with self.lock:

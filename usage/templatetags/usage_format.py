@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from common import l10n
 from usage.budgets import format_amount, format_dollars
 
 register = template.Library()
@@ -16,7 +17,7 @@ def dollars(value) -> str:
 
 @register.filter
 def tokens(value) -> str:
-    return f"{int(value or 0):,}"
+    return l10n.count(value or 0)
 
 
 @register.filter

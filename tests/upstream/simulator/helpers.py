@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 from PIL import Image, ImageChops, ImageFilter, ImageStat
 
+from tests.factories import encode_image
+
 
 def read_sse(response: httpx.Response) -> list[tuple[str, dict[str, Any]]]:
     """(event name, data) pairs; comment lines are returned as (":", {"text": …})."""
@@ -44,14 +46,8 @@ def decode(b64: str) -> Image.Image:
     return img
 
 
-def png_bytes(img: Image.Image, fmt: str = "PNG") -> bytes:
-    buf = io.BytesIO()
-    img.save(buf, fmt)
-    return buf.getvalue()
-
-
 def data_uri(img: Image.Image) -> str:
-    return "data:image/png;base64," + base64.b64encode(png_bytes(img)).decode()
+    return "data:image/png;base64," + base64.b64encode(encode_image(img)).decode()
 
 
 def mean_difference(a: Image.Image, b: Image.Image) -> float:

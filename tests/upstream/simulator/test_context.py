@@ -5,7 +5,7 @@ import time
 
 import httpx
 
-from tests.upstream.simulator.helpers import names, post_stream, read_sse
+from tests.upstream.simulator.helpers import names, post_stream
 
 BODY = {"model": "gpt-4.1", "input": "a blue square", "stream": True,
         "tools": [{"type": "image_generation", "size": "1024x1024", "quality": "low"}]}  # fmt: skip
@@ -20,8 +20,10 @@ def test_per_request_latency_is_spread_over_the_stream(client):
         for line in response.iter_lines():
             if line.startswith("event:"):
                 arrivals.append((line, time.monotonic() - start))
-    assert arrivals[0][1] < 0.3
+    # Sleeps only ever run long, so these bounds hold however busy the machine is: the
+    # latency is spent between the events, not before the first one.
     assert arrivals[-1][1] >= 0.6
+    assert arrivals[-1][1] - arrivals[0][1] >= 0.4
 
 
 def test_long_waits_send_keepalive_events(client):
@@ -47,27 +49,34 @@ def test_server_wide_latency_applies_to_non_streaming_requests(sim, client):
 
 
 def test_fifty_slow_streams_are_served_concurrently(sim):
-    latency = 1.5
     tool = {"type": "image_generation", "quality": "low", "partial_images": 1}
-    finished: list[str] = []
+    # What each stream reached, in the order it happened across all of them.
+    progress: list[str] = []
+    lock = threading.Lock()
     # One shared client: creating 50 clients costs more CPU than the streams themselves.
     limits = httpx.Limits(max_connections=100)
-    with httpx.Client(base_url=sim.url, timeout=30, limits=limits) as http:
+    with httpx.Client(base_url=sim.url, timeout=60, limits=limits) as http:
 
         def one() -> None:
-            headers = {"X-Simulator-Latency": str(latency)}
+            headers = {"X-Simulator-Latency": "3"}
             with http.stream(
                 "POST", "/responses", json={**BODY, "tools": [tool]}, headers=headers
             ) as r:
-                finished.append(names(read_sse(r))[-1])
+                seen: list[str] = []
+                for line in r.iter_lines():
+                    if line.startswith("event:"):
+                        if not seen:
+                            with lock:
+                                progress.append("started")
+                        seen.append(line[6:].strip())
+                with lock:
+                    progress.append(seen[-1])
 
-        start = time.monotonic()
         threads = [threading.Thread(target=one) for _ in range(50)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        total = time.monotonic() - start
-    assert finished == ["response.completed"] * 50
-    # Served one after another this would take 50 times the latency.
-    assert total / latency < 2.2
+    assert progress.count("response.completed") == 50
+    # Served one after another, the second stream would start only after the first ended.
+    assert progress[:50] == ["started"] * 50

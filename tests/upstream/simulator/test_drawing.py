@@ -15,9 +15,11 @@ def _mean_rgb(img: Image.Image) -> list[float]:
 
 def test_drawing_a_square_picture_is_fast():
     drawing.draw("warm up", (1024, 1024))
-    start = time.perf_counter()
+    # CPU time of this thread, so other work on the machine does not count; a drawing
+    # takes about 15 ms of it, and a per-pixel loop in Python would take seconds.
+    start = time.thread_time()
     drawing.draw("a red house under a yellow sun", (1024, 1024), quality="high")
-    assert time.perf_counter() - start < 0.1
+    assert time.thread_time() - start < 0.1
 
 
 def test_named_colours_dominate_the_picture():

@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-from PIL import Image
-
-from tests.upstream.simulator.helpers import png_bytes
+from tests.factories import png_bytes
 
 
 def test_upload_list_retrieve_download_and_delete(client):
-    data = png_bytes(Image.new("RGB", (64, 64), (1, 2, 3)))
+    data = png_bytes((64, 64), (1, 2, 3), mode="RGB")
     form = {
         "purpose": "vision",
         "expires_after[anchor]": "created_at",

@@ -3,14 +3,16 @@ from __future__ import annotations
 import httpx
 from PIL import Image, ImageDraw
 
+from tests.factories import encode_image, png_bytes
 from tests.upstream.simulator.helpers import (
     decode,
     edge_energy,
     mean_difference,
     names,
-    png_bytes,
     post_stream,
 )
+
+RED = (200, 20, 20)
 
 
 def test_generation_returns_n_distinct_images_with_usage(client):
@@ -124,17 +126,13 @@ def test_stream_with_no_partials_sends_only_completed(client):
     assert names(events) == ["image_generation.completed"]
 
 
-def _red_png(size=(512, 512)) -> bytes:
-    return png_bytes(Image.new("RGB", size, (200, 20, 20)))
-
-
 def test_multipart_edit_with_mask_changes_only_the_transparent_area(client):
     parent = Image.new("RGB", (1024, 1024), (200, 20, 20))
     mask = Image.new("RGBA", (1024, 1024), (255, 255, 255, 255))
     ImageDraw.Draw(mask).ellipse((500, 500, 900, 900), fill=(0, 0, 0, 0))
     files = {
-        "image": ("a.png", png_bytes(parent), "image/png"),
-        "mask": ("m.png", png_bytes(mask), "image/png"),
+        "image": ("a.png", encode_image(parent), "image/png"),
+        "mask": ("m.png", encode_image(mask), "image/png"),
     }
     response = client.post(
         "/images/edits", data={"model": "gpt-image-1", "prompt": "add a blue fish"}, files=files
@@ -151,8 +149,8 @@ def test_multipart_edit_with_mask_changes_only_the_transparent_area(client):
 
 def test_edit_mask_of_another_size_is_rejected(client):
     files = {
-        "image": ("a.png", _red_png(), "image/png"),
-        "mask": ("m.png", _red_png((256, 256)), "image/png"),
+        "image": ("a.png", png_bytes((512, 512), RED, mode="RGB"), "image/png"),
+        "mask": ("m.png", png_bytes((256, 256), RED, mode="RGB"), "image/png"),
     }
     response = client.post(
         "/images/edits", data={"model": "gpt-image-1", "prompt": "x"}, files=files
@@ -162,8 +160,8 @@ def test_edit_mask_of_another_size_is_rejected(client):
 
 def test_edit_accepts_repeated_image_parts_and_streams(client):
     files = [
-        ("image[]", ("a.png", _red_png(), "image/png")),
-        ("image[]", ("b.png", _red_png(), "image/png")),
+        ("image[]", ("a.png", png_bytes((512, 512), RED, mode="RGB"), "image/png")),
+        ("image[]", ("b.png", png_bytes((512, 512), RED, mode="RGB"), "image/png")),
     ]
     data = {
         "model": "gpt-image-1",
@@ -177,7 +175,7 @@ def test_edit_accepts_repeated_image_parts_and_streams(client):
 
 
 def test_json_edit_with_file_ids(client):
-    upload = {"file": ("a.png", _red_png((1024, 1024)), "image/png")}
+    upload = {"file": ("a.png", png_bytes((1024, 1024), RED, mode="RGB"), "image/png")}
     file_id = client.post("/files", data={"purpose": "vision"}, files=upload).json()["id"]
     body = {"model": "gpt-image-1", "prompt": "make it darker", "images": [{"file_id": file_id}]}
     response = client.post("/images/edits", json=body)
@@ -203,11 +201,11 @@ def test_dalle_2_edit_uses_the_image_transparency_without_a_mask(client):
         "size": "256x256",
     }
     response = client.post(
-        "/images/edits", data=data, files={"image": ("a.png", png_bytes(picture), "image/png")}
+        "/images/edits", data=data, files={"image": ("a.png", encode_image(picture), "image/png")}
     )
     child = decode(response.json()["data"][0]["b64_json"]).convert("RGB")
     assert child.getpixel((200, 200)) == (20, 200, 20)
-    opaque = {"image": ("a.png", _red_png((256, 256)), "image/png")}
+    opaque = {"image": ("a.png", png_bytes((256, 256), RED, mode="RGB"), "image/png")}
     assert client.post("/images/edits", data=data, files=opaque).status_code == 400
 
 
@@ -220,7 +218,9 @@ def test_variations_are_visibly_related(client):
     source = _generate(client, "a pink flower")
     data = {"n": "2", "response_format": "b64_json", "size": "512x512"}
     response = client.post(
-        "/images/variations", data=data, files={"image": ("a.png", png_bytes(source), "image/png")}
+        "/images/variations",
+        data=data,
+        files={"image": ("a.png", encode_image(source), "image/png")},
     )
     variants = [decode(d["b64_json"]) for d in response.json()["data"]]
     unrelated = _generate(client, "a navy boat at night")
@@ -230,9 +230,9 @@ def test_variations_are_visibly_related(client):
 
 
 def test_variations_require_a_square_png_and_dall_e_2(client):
-    wide = {"image": ("a.png", _red_png((512, 256)), "image/png")}
+    wide = {"image": ("a.png", png_bytes((512, 256), RED, mode="RGB"), "image/png")}
     assert client.post("/images/variations", files=wide).status_code == 400
-    square = {"image": ("a.png", _red_png((256, 256)), "image/png")}
+    square = {"image": ("a.png", png_bytes((256, 256), RED, mode="RGB"), "image/png")}
     assert (
         client.post("/images/variations", data={"model": "gpt-image-1"}, files=square).status_code
         == 400

@@ -5,7 +5,8 @@ import time
 import httpx
 from PIL import Image
 
-from tests.upstream.simulator.helpers import data_uri, png_bytes, post_stream
+from tests.factories import png_bytes
+from tests.upstream.simulator.helpers import data_uri, post_stream
 
 
 def test_json_images_are_summarised_and_authorization_is_not_kept(sim, client):
@@ -32,8 +33,8 @@ def test_json_images_are_summarised_and_authorization_is_not_kept(sim, client):
 
 
 def test_multipart_fields_and_files_are_recorded(sim, client):
-    image = png_bytes(Image.new("RGB", (256, 256)))
-    mask = png_bytes(Image.new("RGBA", (256, 256)))
+    image = png_bytes((256, 256), 0, mode="RGB")
+    mask = png_bytes((256, 256), 0)
     files = {"image": ("a.png", image, "image/png"), "mask": ("m.png", mask, "image/png")}
     client.post("/images/edits", data={"model": "gpt-image-1", "prompt": "x"}, files=files)
     recorded = sim.requests()[-1]

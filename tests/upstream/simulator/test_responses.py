@@ -4,12 +4,12 @@ import base64
 
 from PIL import Image, ImageDraw
 
+from tests.factories import png_bytes
 from tests.upstream.simulator.helpers import (
     data_uri,
     decode,
     mean_difference,
     names,
-    png_bytes,
     post_stream,
 )
 
@@ -180,7 +180,7 @@ def test_input_image_and_mask_edit_only_the_transparent_area(client):
 
 
 def test_an_uploaded_file_id_works_as_input_image(client):
-    picture = png_bytes(Image.new("RGB", (512, 512), (200, 30, 30)))
+    picture = png_bytes((512, 512), (200, 30, 30), mode="RGB")
     file_id = client.post(
         "/files", data={"purpose": "vision"}, files={"file": ("a.png", picture, "image/png")}
     ).json()["id"]

@@ -18,7 +18,13 @@ def test_start_in_thread_serves_on_a_loopback_port_and_stops():
             and running.base + "/v1" == running.url
         )
         health = httpx.get(f"{running.base}/_simulator/health").json()
-        assert health == {"status": "ok", "latency": [0.1, 0.2], "gateway": True}
+        assert health == {
+            "status": "ok",
+            "latency": [0.1, 0.2],
+            "gateway": True,
+            "persona": "",
+            "link_ttl": 3600.0,
+        }
     finally:
         running.stop()
     try:

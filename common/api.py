@@ -11,7 +11,7 @@ from functools import wraps
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_http_methods
 
-from conversations.errors import InvalidInput
+from common.errors import InvalidInput
 
 
 def api_view(methods: list[str]):
@@ -40,7 +40,8 @@ def json_body(request: HttpRequest) -> dict:
         return {}
     try:
         body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    # RecursionError: an array or object nested thousands deep.
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidInput("The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise InvalidInput("The request body must be a JSON object.")

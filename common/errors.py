@@ -1,3 +1,5 @@
+"""The error every layer raises for input it refuses; views turn it into a 4xx."""
+
 from __future__ import annotations
 
 

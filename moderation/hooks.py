@@ -1,0 +1,51 @@
+"""What moderation adds to conversations: admission checks, the level, blocked turns' cases.
+
+Registered from ModerationConfig.ready() (conversations.admission, .outcomes, .presenters),
+so conversations never imports this app.
+"""
+
+from __future__ import annotations
+
+from conversations import admission, outcomes, presenters
+from conversations.admission import Applicant, Candidate, Contribution, Stage, TurnRefused
+from moderation.blocked_terms import find_blocked_term
+from moderation.intake import open_blocked_turn_case
+from moderation.policy import moderation_level, moderation_setting
+from moderation.standing import is_suspended
+from upstream.capabilities import get_model
+
+SUSPENDED_MESSAGE = (
+    "Your account is suspended, so you cannot start or retry images. You can still look at "
+    "your conversations; ask the site's staff if you think this is a mistake."
+)
+
+
+def refuse_suspended_authors(applicant: Applicant) -> None:
+    if is_suspended(applicant.author):
+        raise TurnRefused(SUSPENDED_MESSAGE, status=403)
+
+
+def refuse_blocked_terms(applicant: Applicant) -> None:
+    term = find_blocked_term(applicant.prompt)
+    if term is not None:
+        # The term comes from the staff's list, never from the prompt, so it is safe to name.
+        raise TurnRefused(
+            f"The prompt contains “{term}”, which is not allowed here; rephrase it.",
+            field="prompt",
+        )
+
+
+def add_moderation_level(candidate: Candidate) -> Contribution | None:
+    """GPT image models take the site's or the team's level; other models have none."""
+    spec = candidate.model_spec or get_model(candidate.model)
+    if not spec.is_gpt_image:
+        return None
+    return Contribution(options={"moderation": moderation_level(candidate.conversation)})
+
+
+def register() -> None:
+    admission.register(Stage.REQUEST, refuse_suspended_authors)
+    admission.register(Stage.REQUEST, refuse_blocked_terms)
+    admission.register(Stage.PLAN, add_moderation_level)
+    outcomes.register_blocked_handler(open_blocked_turn_case)
+    presenters.register_conversation_field("moderation", moderation_setting)

@@ -1,0 +1,1 @@
+"""Chat-completions image models: request bodies (request), answers (answers), the stream."""
