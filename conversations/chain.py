@@ -90,13 +90,15 @@ def _responses_call(turn, profile, references, mask, parent_image) -> CallPlan:
         # Stored ids live at the provider that made them; another one has never seen them.
         resend = build(Continuation(RESEND_IMAGE, image=_input_file(parent_image)), "")
         return CallPlan(replace(resend, note=_other_provider_note(parent)))
-    # A mask applies to the first input image, so a masked edit of the parent's picture
-    # must carry that picture itself.
+    # The parent's picture is the image being edited: with a mask (which applies to the
+    # first input image) or references beside it, it must be in the request itself, first,
+    # or the model edits a reference instead.
     strategy = profile.choose_continuation(
         has_response_id=bool(parent.response_id),
         has_image_call_id=bool(parent_image.image_call_id),
         is_branch=_is_branch(turn),
-        has_mask=mask is not None and not references,
+        has_mask=mask is not None,
+        has_references=bool(references),
     )
     resend = build(Continuation(RESEND_IMAGE, image=_input_file(parent_image)), parent.response_id)
     if strategy == RESEND_IMAGE:
@@ -134,7 +136,8 @@ def _responses_builder(turn, profile: ProviderProfile, references, mask):
 
 
 def _images_call(turn, profile, references, mask, parent_image) -> CallPlan:
-    images = references or ([_input_file(parent_image)] if parent_image else [])
+    # The image being edited goes first, references after it: a mask applies to the first.
+    images = ([_input_file(parent_image)] if parent_image else []) + references
     spec = get_model(turn.image_model)
     may_stream = turn.provider.images_streaming if turn.provider_id else True
     payload = build_images_params(
@@ -145,7 +148,7 @@ def _images_call(turn, profile, references, mask, parent_image) -> CallPlan:
         options=turn.options,
         stream=spec.supports_streaming and may_stream,
     )
-    resent = turn.api_mode != Turn.ApiMode.GENERATE and not references and parent_image
+    resent = turn.api_mode != Turn.ApiMode.GENERATE and parent_image is not None
     call = UpstreamCall(
         mode=turn.api_mode,
         payload=payload,

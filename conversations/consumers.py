@@ -18,6 +18,7 @@ from django.conf import settings
 
 from conversations.events import group_name, user_group_name
 from conversations.models import Conversation
+from conversations.relayed import RelayedSequences
 from conversations.selectors import conversation_snapshot, get_conversation_for_user
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,11 @@ MESSAGES_PER_SECOND = 5.0
 
 class ConversationConsumer(AsyncWebsocketConsumer):
     conversation = None
-    # The sequence the last snapshot covered. Events are not compared with each other:
-    # turns stream on different threads and processes, so their events may cross on the way.
-    snapshot_sequence = 0
-    # The highest sequence this socket sent, by snapshot or event.
-    relayed_sequence = 0
+    relayed: RelayedSequences
+    # Snapshots and events go out one at a time: a resync reads its snapshot while events
+    # keep arriving, and an event sent during that read would be followed by a snapshot
+    # older than it.
+    sending: asyncio.Lock
     resync_task: asyncio.Task | None = None
     budget: MessageBudget | None = None
 
@@ -69,6 +70,9 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        # The first snapshot covers everything up to its sequence, whatever `after` claims.
+        self.relayed = RelayedSequences()
+        self.sending = asyncio.Lock()
         await self.send_snapshot(after=_after_from_query(self.scope))
         self.resync_task = asyncio.create_task(self.keep_in_sync())
 
@@ -93,7 +97,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                 if await self._missed_news():
                     await asyncio.sleep(IN_FLIGHT_GRACE_SECONDS)
                     if await self._missed_news():
-                        await self.send_snapshot(after=self.relayed_sequence)
+                        await self.send_snapshot(after=self.relayed.covered)
             except Exception:
                 log.warning(
                     "could not resync the socket of conversation %s",
@@ -103,7 +107,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def _missed_news(self) -> bool:
         latest = await database_sync_to_async(_last_sequence)(self.conversation.pk)
-        return latest is not None and latest > self.relayed_sequence
+        return latest is not None and latest > self.relayed.covered
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         self.budget = self.budget or MessageBudget()
@@ -114,7 +118,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         if problem:
             await self.send_error(problem)
         elif message["type"] == "ping":
-            await self.send_json({"type": "pong", "sequence": self.snapshot_sequence})
+            await self.send_json({"type": "pong", "sequence": self.relayed.snapshot})
         elif message["type"] == "resume":
             after = message.get("after", 0)
             if not _is_sequence(after):
@@ -128,11 +132,10 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
     async def turn_event(self, message: dict[str, Any]) -> None:
         event = message["event"]
-        # Already covered by the snapshot this socket was sent.
-        if event.get("sequence", 0) <= self.snapshot_sequence:
-            return
-        self.relayed_sequence = max(self.relayed_sequence, event.get("sequence", 0))
-        await self.send_json(event)
+        async with self.sending:
+            # Skipped when a snapshot this socket was sent already covered it.
+            if self.relayed.admit(event):
+                await self.send_json(event)
 
     async def access_check(self, message: dict[str, Any]) -> None:
         await self.close_unless_still_allowed()
@@ -145,12 +148,15 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
 
     async def send_snapshot(self, *, after: int) -> None:
-        snapshot = await database_sync_to_async(conversation_snapshot)(
+        async with self.sending:
+            snapshot = await self.read_snapshot(after=after)
+            self.relayed.note_snapshot(snapshot)
+            await self.send_json(snapshot)
+
+    async def read_snapshot(self, *, after: int) -> dict[str, Any]:
+        return await database_sync_to_async(conversation_snapshot)(
             self.conversation, user=self.scope["user"], after=after
         )
-        self.snapshot_sequence = max(self.snapshot_sequence, snapshot["sequence"])
-        self.relayed_sequence = max(self.relayed_sequence, snapshot["sequence"])
-        await self.send_json(snapshot)
 
     async def send_error(self, message: str) -> None:
         await self.send_json({"type": "error", "message": message})

@@ -133,8 +133,11 @@ def check_access_on_commit(*, conversation_ids=(), user_ids=()) -> None:
 def _group_send(group: str, message: dict[str, Any]) -> None:
     """Send on the channel layer from any thread; never raises."""
     layer = get_channel_layer()
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _target_loop())
     try:
-        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _target_loop())
         future.result(timeout=PUBLISH_TIMEOUT_SECONDS)
     except Exception:
+        # Left running, a slow send could arrive after the turn's next event. Dropped, it is
+        # news a socket's resync brings back from the database.
+        future.cancel()
         log.warning("could not send %s to %s", message["type"], group, exc_info=True)

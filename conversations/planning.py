@@ -88,13 +88,14 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
         _check_upload(upload, label=f"reference image {i + 1}", field="references")
         for i, upload in enumerate(request.references)
     ]
-    source = _source_size(parent=parent, references=references, api_mode=api_mode)
+    parent_image = _parent_image(parent)
+    source = _source_size(parent_image=parent_image, references=references, api_mode=api_mode)
     normalized = _validate_options(
         choice=choice,
         api_mode=api_mode,
         options=merged,
         prompt=prompt,
-        image_count=len(references) or (1 if source else 0),
+        image_count=len(references) + (1 if parent_image else 0),
         has_mask=request.mask is not None,
     )
     mask = None
@@ -163,18 +164,22 @@ def _check_mask(mask: Upload, *, source: tuple[int, int] | None) -> imaging.Chec
     return _check_upload(mask, label="mask", field="mask", mask_for=source)
 
 
+def _parent_image(parent: Turn | None) -> Image | None:
+    """The parent's picture a follow-up edits (chain.py sends it first)."""
+    if parent is None:
+        return None
+    visible = parent.images.filter(role=Image.Role.FINAL, moderation=Image.Moderation.VISIBLE)
+    return visible.order_by("position", "id").first()
+
+
 def _source_size(
-    *, parent: Turn | None, references: list[imaging.CheckedImage], api_mode: str
+    *, parent_image: Image | None, references: list[imaging.CheckedImage], api_mode: str
 ) -> tuple[int, int] | None:
-    """The size of the image this turn edits: the first reference, else the parent's image."""
+    """The size of the image this turn edits: the parent's image, else the first reference."""
+    if parent_image is not None:
+        return (parent_image.width, parent_image.height)
     if references:
         return (references[0].info.width, references[0].info.height)
-    final = None
-    if parent is not None:
-        visible = parent.images.filter(moderation=Image.Moderation.VISIBLE)
-        final = visible.filter(role=Image.Role.FINAL).first()
-    if final is not None:
-        return (final.width, final.height)
     if api_mode in IMAGE_MODES:
         raise InvalidInput(
             f"The {api_mode} mode needs an image: add a reference image or continue from a "

@@ -111,7 +111,9 @@ def delete_files(images: Iterable[Image]) -> None:
             if field:
                 try:
                     field.storage.delete(field.name)
-                except OSError:
+                # Disk raises OSError, S3 botocore's errors: either way a file left behind
+                # is logged rather than undoing the change that let it go.
+                except Exception:
                     log.warning("could not delete %s", field.name, exc_info=True)
 
 

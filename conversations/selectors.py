@@ -8,9 +8,12 @@ app imports nothing above it. ``EDITING_ROLES`` is the one thing of teams it nam
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from common.ids import is_id
@@ -129,15 +132,37 @@ def conversation_snapshot(
     Each turn row carries the sequence of its latest event, so "what a browser missed since
     N" is exactly the turns whose sequence is above N, in their current state.
     """
-    conversation.refresh_from_db(fields=["last_sequence", "title", "team", "updated_at"])
-    turns = [
-        present_turn(turn, list(turn.images.all()))
-        for turn in turns_with_images(conversation, user=user, after=after)
-    ]
+    with one_moment_of_the_database():
+        conversation.refresh_from_db(fields=["last_sequence", "title", "team", "updated_at"])
+        turns = [
+            present_turn(turn, list(turn.images.all()))
+            for turn in turns_with_images(conversation, user=user, after=after)
+        ]
     return {
         "type": "snapshot",
         "sequence": max([conversation.last_sequence, *(t["sequence"] for t in turns)]),
         "after": after,
         "conversation": present_conversation(conversation),
         "turns": turns,
+        # Every turn that still exists, so a page that missed a deletion drops what is gone.
+        "turn_ids": list(conversation.turns.values_list("pk", flat=True)),
     }
+
+
+@contextmanager
+def one_moment_of_the_database() -> Iterator[None]:
+    """Every query inside reads the database as it was at one moment.
+
+    A snapshot reads the conversation, its turns and their images in separate queries; a
+    turn written between two of them would show an image its sequence does not cover, and
+    the event announcing that image would then be applied on top of it a second time.
+    """
+    if connection.in_atomic_block:
+        # Inside a caller's transaction, which decides what the reads see.
+        yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield

@@ -14,6 +14,12 @@ urlpatterns = [
         name="conversation-detail",
     ),
     path("api/conversations/<int:conversation_id>/turns/", views.turns_collection, name="turns"),
+    path(
+        "api/conversations/<int:conversation_id>/export/",
+        views.conversation_export,
+        name="conversation-export",
+    ),
+    path("api/images/<int:image_id>/", views.image_detail, name="image-detail"),
     path("api/turns/<int:turn_id>/", views.turn_detail, name="turn-detail"),
     path("api/turns/<int:turn_id>/cancel/", views.cancel_turn, name="turn-cancel"),
     path("api/turns/<int:turn_id>/retry/", views.retry_turn, name="turn-retry"),

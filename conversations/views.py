@@ -19,7 +19,8 @@ from common.api import api_view, json_body
 from common.errors import InvalidInput
 from common.rate_limits import check_creation_rate
 from common.shortcuts import found_or_404
-from conversations import services
+from conversations import pruning, services
+from conversations.export import export_conversation, export_filename
 from conversations.media import serve_image
 from conversations.models import Turn
 from conversations.planning import TurnRequest, Upload
@@ -111,10 +112,33 @@ def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse
     return JsonResponse(present_turn_for_user(request.user, turn), status=201)
 
 
+@api_view(["GET", "DELETE"])
+def turn_detail(request: HttpRequest, turn_id: int) -> HttpResponse:
+    turn = found_or_404(get_turn_for_user(request.user, turn_id))
+    if request.method == "DELETE":
+        _check_can_add_turns(request, turn.conversation)
+        pruning.delete_turn(turn=turn, user=request.user)
+        return HttpResponse(status=204)
+    return JsonResponse(present_turn_for_user(request.user, turn))
+
+
+@api_view(["DELETE"])
+def image_detail(request: HttpRequest, image_id: int) -> HttpResponse:
+    image = found_or_404(get_image_for_user(request.user, image_id))
+    _check_can_add_turns(request, image.turn.conversation)
+    pruning.delete_image(image=image, user=request.user)
+    return HttpResponse(status=204)
+
+
 @api_view(["GET"])
-def turn_detail(request: HttpRequest, turn_id: int) -> JsonResponse:
-    return JsonResponse(
-        present_turn_for_user(request.user, found_or_404(get_turn_for_user(request.user, turn_id)))
+def conversation_export(request: HttpRequest, conversation_id: int) -> FileResponse:
+    conversation = found_or_404(get_conversation_for_user(request.user, conversation_id))
+    archive = export_conversation(conversation, user=request.user)
+    return FileResponse(
+        archive,
+        as_attachment=True,
+        filename=export_filename(conversation),
+        content_type="application/zip",
     )
 
 

@@ -6,10 +6,13 @@ so conversations never imports this app.
 
 from __future__ import annotations
 
-from conversations import admission, outcomes, presenters
+from django.db.models import Q
+
+from conversations import admission, outcomes, presenters, pruning
 from conversations.admission import Applicant, Candidate, Contribution, Stage, TurnRefused
 from moderation.blocked_terms import find_blocked_term
 from moderation.intake import open_blocked_turn_case
+from moderation.models import Case
 from moderation.policy import moderation_level, moderation_setting
 from moderation.standing import is_suspended
 from upstream.capabilities import get_model
@@ -43,9 +46,18 @@ def add_moderation_level(candidate: Candidate) -> Contribution | None:
     return Contribution(options={"moderation": moderation_level(candidate.conversation)})
 
 
+def keep_what_is_under_review(turn_ids, image_ids) -> str | None:
+    """A turn or image a case is about stays, for the staff's review and its record."""
+    cases = Case.objects.filter(Q(turn__in=turn_ids) | Q(image__in=image_ids))
+    if cases.exists():
+        return "This is part of a moderation case, so it is kept for the site's staff."
+    return None
+
+
 def register() -> None:
     admission.register(Stage.REQUEST, refuse_suspended_authors)
     admission.register(Stage.REQUEST, refuse_blocked_terms)
     admission.register(Stage.PLAN, add_moderation_level)
     outcomes.register_blocked_handler(open_blocked_turn_case)
     presenters.register_conversation_field("moderation", moderation_setting)
+    pruning.register_guard(keep_what_is_under_review)

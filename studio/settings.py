@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "usage",
     "moderation",
     "providers",
+    "favourites",
 ]
 
 MIDDLEWARE = [
@@ -328,8 +329,15 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "default_acl": None,
             "querystring_auth": True,
+            # Image files are private: an existing key is never overwritten or shared.
+            "file_overwrite": False,
+            # Presigned URLs carry their lifetime (X-Amz-Expires), as every region accepts.
+            "signature_version": "s3v4",
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
         },
     }
+# Media in S3 is answered with a redirect to a presigned URL that lives this long.
+MEDIA_PRESIGNED_SECONDS = env_int("MEDIA_PRESIGNED_SECONDS", 120)
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)

@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("", include("usage.urls")),
     path("", include("galleries.urls")),
+    path("", include("favourites.urls")),
 ]

@@ -102,6 +102,7 @@ class ProviderProfile:
         has_image_call_id: bool,
         is_branch: bool,
         has_mask: bool = False,
+        has_references: bool = False,
     ) -> Strategy:
         """Pick how the next turn continues from its parent's image (protocol §8).
 
@@ -109,9 +110,10 @@ class ProviderProfile:
         re-uploaded); a branch from an older image prefers the image-call reference, which
         brings that image without the later history. Anything not stored or not supported
         falls back to resending the image, which works everywhere. With a mask the image
-        must be in the request itself (the mask applies to the first input image).
+        must be in the request itself (the mask applies to the first input image), and so with
+        references: the parent's image goes first so the model edits it, not a reference.
         """
-        if has_mask:
+        if has_mask or has_references:
             return RESEND_IMAGE
         available = {
             PREVIOUS_RESPONSE_ID: has_response_id and self.supports_previous_response_id,

@@ -25,6 +25,9 @@ export class Composer {
     this.explicitParentId = null; // set by "edit from here"
     this.detached = false; // "start over": no parent
     this.mask = null; // {blob, url, turnId, width, height}
+    this.editingId = null; // "Edit": the turn whose prompt is sent again as a new version
+    this.history = null; // browsing earlier prompts with ↑/↓: {items, index, draft}
+    this.sentPrompts = []; // this page's prompts, newest first, across conversations
     this.sending = false;
     this.bind();
   }
@@ -38,9 +41,23 @@ export class Composer {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         this.send();
+      } else if ((event.key === "ArrowUp" || event.key === "ArrowDown") && !event.shiftKey
+        && !event.altKey && !event.isComposing && this.browseHistory(event.key === "ArrowUp" ? 1 : -1)) {
+        event.preventDefault();
       }
     });
-    this.prompt.addEventListener("input", () => this.autosize());
+    // A phone has room for a short placeholder only; a clipped one reads as broken.
+    const narrow = window.matchMedia("(max-width: 520px)");
+    const long = this.prompt.placeholder;
+    const fitPlaceholder = () => {
+      this.prompt.placeholder = narrow.matches ? this.prompt.dataset.shortPlaceholder || long : long;
+    };
+    narrow.addEventListener("change", fitPlaceholder);
+    fitPlaceholder();
+    this.prompt.addEventListener("input", () => {
+      this.history = null; // typing ends browsing: the text is the person's now
+      this.autosize();
+    });
     this.form.querySelector("#add-reference").addEventListener("click", () => this.fileInput.click());
     this.fileInput.addEventListener("change", () => {
       this.addFiles([...this.fileInput.files]);
@@ -86,6 +103,37 @@ export class Composer {
     this.prompt.focus();
   }
 
+  /** Earlier prompts, newest first: this conversation's, then the ones sent from this page. */
+  pastPrompts() {
+    const turns = [...this.tree.turns.values()].sort((a, b) => b.id - a.id).map((t) => t.prompt);
+    return [...new Set([...turns, ...this.sentPrompts].filter(Boolean))];
+  }
+
+  /** ↑ (step 1) and ↓ (step -1) through earlier prompts, as a shell does; true if handled. */
+  browseHistory(step) {
+    const value = this.prompt.value;
+    const browsing = this.history && value === this.history.items[this.history.index];
+    // Only from an empty prompt or while browsing: ↑ in a draft still moves the caret.
+    if (!browsing && value.trim()) return false;
+    if (!browsing) {
+      if (step < 0) return false;
+      this.history = { items: this.pastPrompts(), index: -1, draft: value };
+    }
+    const index = this.history.index + step;
+    if (index >= this.history.items.length) return true;
+    if (index < 0) {
+      this.prompt.value = this.history.draft;
+      this.history = null;
+    } else {
+      this.history.index = index;
+      this.prompt.value = this.history.items[index];
+    }
+    this.autosize();
+    const end = this.prompt.value.length;
+    this.prompt.setSelectionRange(end, end);
+    return true;
+  }
+
   addFiles(files) {
     const rejected = files.filter((f) => !IMAGE_TYPES.includes(f.type));
     for (const file of files) {
@@ -118,9 +166,21 @@ export class Composer {
   continueFrom(turnId) {
     this.explicitParentId = turnId;
     this.detached = false;
+    this.editingId = null;
     if (this.mask && this.mask.turnId !== turnId) this.clearMask();
     this.renderContext();
     this.focus();
+  }
+
+  /** "Edit": put a sent prompt back, to send it again as a new version beside that turn. */
+  editPrompt(turn) {
+    this.editingId = turn.id;
+    this.explicitParentId = turn.parent_id || null;
+    this.detached = !turn.parent_id;
+    if (this.mask && this.mask.turnId !== turn.parent_id) this.clearMask();
+    this.history = null;
+    this.setPrompt(turn.prompt || "");
+    this.renderContext();
   }
 
   setMask(mask) {
@@ -128,6 +188,7 @@ export class Composer {
     this.mask = mask;
     this.explicitParentId = mask.turnId;
     this.detached = false;
+    this.editingId = null;
     this.options.ensureMode(["responses", "edit"]);
     this.renderContext();
     this.focus();
@@ -148,14 +209,23 @@ export class Composer {
 
   renderContext() {
     const parent = this.parentTurn();
-    const key = [parent?.id, parent?.status, finals(parent)[0]?.id, this.explicitParentId, this.mask?.url].join(":");
+    const editing = this.tree.get(this.editingId);
+    const key = [parent?.id, parent?.status, finals(parent)[0]?.id, this.explicitParentId, this.mask?.url,
+      editing?.id].join(":");
     if (key === this.contextKey) return;
     this.contextKey = key;
     clear(this.context);
+    if (editing) {
+      this.context.append(h("div.chip.editing-chip", { "data-turn-id": editing.id },
+        h("span", {}, "New version of ", h("q", { text: truncate(editing.prompt, 48) })),
+        h("button.chip-x", { type: "button", title: "Stop editing", "aria-label": "Stop editing that prompt",
+          onclick: () => this.stopEditing() }, "×")));
+    }
     if (parent) {
       const image = finals(parent)[0];
       const running = parent.status === "queued" || parent.status === "streaming";
-      const label = this.explicitParentId ? "Branching from" : running ? "Will continue from" : "Continuing from";
+      const label = editing ? "From" : this.explicitParentId ? "Branching from" : running ? "Will continue from"
+        : "Continuing from";
       this.context.append(h("div.chip.parent-chip", { "data-parent-id": parent.id },
         image ? h("img", { src: image.thumbnail_url, alt: "" }) : null,
         h("span", {}, `${label} `, h("q", { text: truncate(parent.prompt, 48) })),
@@ -163,6 +233,7 @@ export class Composer {
           "aria-label": "Start a new image instead of continuing", onclick: () => {
             this.detached = true;
             this.explicitParentId = null;
+            this.editingId = null;
             this.clearMask();
             this.renderContext();
             this.focus();
@@ -176,6 +247,14 @@ export class Composer {
           onclick: () => this.clearMask() }, "×")));
     }
     this.context.hidden = !this.context.childElementCount;
+  }
+
+  stopEditing() {
+    this.editingId = null;
+    this.explicitParentId = null;
+    this.detached = false;
+    this.renderContext();
+    this.focus();
   }
 
   showError(message) {
@@ -216,16 +295,23 @@ export class Composer {
     this.sending = true;
     this.sendButton.disabled = true;
     this.showError("");
+    const started = [];
     try {
       const id = conversationId || (await this.onSent.ensureConversation(prompt));
-      const turn = await api.startTurn(id, form);
-      this.reset();
-      this.onSent.sent(turn);
+      // Several candidates are separate turns with the same parent: versions to choose from.
+      for (let i = 0; i < this.options.candidates(); i++) started.push(await api.startTurn(id, form));
     } catch (error) {
-      this.showError(error.message);
+      // Refused: the prompt, references and mask stay, so the person can fix and resend.
+      this.showError(started.length
+        ? `${started.length} of ${this.options.candidates()} versions started. ${error.message}` : error.message);
       if (error.field === "prompt") this.prompt.focus();
       if (["options", "size", "quality", "model"].includes(error.field)) this.options.setOpen(true);
     } finally {
+      if (started.length) {
+        this.sentPrompts = [prompt, ...this.sentPrompts.filter((p) => p !== prompt)].slice(0, 50);
+        this.reset();
+        this.onSent.sent(started);
+      }
       this.sending = false;
       this.sendButton.disabled = false;
     }
@@ -239,6 +325,8 @@ export class Composer {
     this.renderReferences();
     this.explicitParentId = null;
     this.detached = false;
+    this.editingId = null;
+    this.history = null;
     if (this.mask) URL.revokeObjectURL(this.mask.url);
     this.mask = null;
     this.renderContext();
@@ -248,6 +336,8 @@ export class Composer {
   resetContext() {
     this.explicitParentId = null;
     this.detached = false;
+    this.editingId = null;
+    this.history = null;
     this.mask = null;
     this.showError("");
     this.renderContext();

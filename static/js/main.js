@@ -10,6 +10,7 @@ import { OptionsPanel } from "./options.js";
 import { ShareControl } from "./share.js";
 import { Sidebar } from "./sidebar.js";
 import { LiveSocket } from "./socket.js";
+import { TurnNotifier } from "./notify.js";
 import { Thread } from "./thread.js";
 import { TurnTree } from "./tree.js";
 import { truncate } from "./util.js";
@@ -24,6 +25,8 @@ const maskEditor = new MaskEditor($("#mask-dialog"));
 const compareView = new CompareView($("#compare-dialog"));
 const galleryPicker = new GalleryPicker($("#gallery-dialog"));
 const flagDialog = new FlagDialog($("#flag-dialog"));
+const notifier = new TurnNotifier({ toggle: $("#notify-toggle") });
+const favourites = new Set(); // image ids in this person's favourites
 
 const options = new OptionsPanel({
   panel: $("#options-panel"),
@@ -44,11 +47,12 @@ const composer = new Composer({
       await openConversation(conversation.id, { push: true });
       return conversation.id;
     },
-    sent(turn) {
-      tree.mergeTurn(turn);
-      tree.select(turn.id);
+    sent(turns) {
+      for (const turn of turns) tree.mergeTurn(turn);
+      tree.select(turns[0].id);
       thread.scrollToBottom();
-      nameUntitled(turn.prompt);
+      for (const turn of turns) notifier.watch(turn.id);
+      nameUntitled(turns[0].prompt);
     },
   },
 });
@@ -70,14 +74,55 @@ const thread = new Thread({
         const turn = await api.retryTurn(turnId);
         tree.mergeTurn(turn);
         tree.select(turn.id);
+        notifier.watch(turn.id);
       } catch (error) {
         composer.showError(error.message);
       }
     },
     usePrompt: (text) => composer.setPrompt(text),
+    editPrompt: (turn) => composer.editPrompt(turn),
+    async deleteTurn(turn) {
+      const branch = tree.branch(turn.id);
+      const more = branch.length - 1;
+      const question = more ? `Delete this turn and the ${more} turn${more === 1 ? "" : "s"} continued from it?`
+        : "Delete this turn?";
+      if (!window.confirm(`${question} Its images go too. This cannot be undone.`)) return;
+      try {
+        await api.deleteTurn(turn.id);
+        tree.removeTurns(branch);
+      } catch (error) {
+        composer.showError(error.message);
+      }
+    },
+    async deleteImage(image, number) {
+      if (!window.confirm(`Delete image ${number}? This cannot be undone.`)) return;
+      try {
+        await api.deleteImage(image.id);
+        const turn = tree.get(image.turn_id) || [...tree.turns.values()].find((t) => t.images.some((i) => i.id === image.id));
+        if (turn) {
+          turn.images = turn.images.filter((i) => i.id !== image.id);
+          tree.notify([turn.id]);
+        }
+      } catch (error) {
+        composer.showError(error.message);
+      }
+    },
     editFrom: (turnId) => composer.continueFrom(turnId),
     mask: (turn, image) => maskEditor.open(image, (mask) => composer.setMask({ ...mask, turnId: turn.id })),
     compare: (before, after) => compareView.open(before, after),
+    isFavourite: (imageId) => favourites.has(imageId),
+    async toggleFavourite(image) {
+      const liked = favourites.has(image.id);
+      try {
+        if (liked) await api.unfavourite(image.id);
+        else await api.favourite(image.id);
+        if (liked) favourites.delete(image.id);
+        else favourites.add(image.id);
+        tree.notify();
+      } catch (error) {
+        composer.showError(error.message);
+      }
+    },
     addToGallery: (image) => galleryPicker.open(image),
     flag: (image) => flagDialog.open(image),
   },
@@ -92,16 +137,11 @@ const sidebar = new Sidebar({
   scrim: $("#sidebar-scrim"),
   username: root.dataset.username,
   onOpen: (id) => openConversation(id, { push: true }),
+  // A new conversation is made by its first prompt, so "New" never leaves an empty one behind.
   onNew: async () => {
     sidebar.setOpen(false);
-    try {
-      const conversation = await api.createConversation("");
-      sidebar.upsert(conversation);
-      await openConversation(conversation.id, { push: true });
-      composer.focus();
-    } catch (error) {
-      composer.showError(error.message);
-    }
+    await openConversation(null, { push: true });
+    composer.focus();
   },
   onDeleted: (id) => {
     if (id === state.conversationId) openConversation(null, { push: true });
@@ -133,11 +173,14 @@ function applyPermissions(conversation, permissions) {
     ? `You are watching ${conversation.owner}'s conversation. Editors of ${conversation.team?.name ?? "its team"} can add to it.`
     : "";
   share.show(conversation, permissions);
+  const exportLink = $("#export-link");
+  exportLink.hidden = !conversation;
+  if (conversation) exportLink.href = `/api/conversations/${conversation.id}/export/`;
 }
 
 function setTitle(title) {
   $("#conversation-title").textContent = title || "Studio";
-  document.title = title ? `${title} · Studio` : "Studio";
+  notifier.setTitle(title ? `${title} · Studio` : "Studio");
 }
 
 function setLive(status) {
@@ -204,7 +247,11 @@ async function openConversation(id, { push = false } = {}) {
       }
       tree.applySnapshot(message);
     },
-    onEvent: (event) => tree.applyEvent(event),
+    onEvent: (event) => {
+      tree.applyEvent(event);
+      fillInDetails(event);
+      notifier.onEvent(event, tree.get(event.turn_id));
+    },
     onState: setLive,
     onForbidden: () => {
       applyPermissions(state.conversation, { add_turns: false, manage: false });
@@ -215,18 +262,40 @@ async function openConversation(id, { push = false } = {}) {
   state.socket.connect();
 }
 
+// Events are news, kept small: a turn first met through one (a collaborator's), or one that just
+// finished, is read once in full so it shows what a reload would (model, size, quality, times).
+const DETAIL_EVENTS = new Set(["turn.completed", "turn.failed", "turn.blocked", "turn.cancelled"]);
+async function fillInDetails(event) {
+  const turn = tree.get(event.turn_id);
+  if (!turn || (turn.image_model && !DETAIL_EVENTS.has(event.type))) return;
+  try {
+    const full = await api.getTurn(event.turn_id);
+    if (full.conversation_id === state.conversationId) tree.mergeTurn(full);
+  } catch {
+    // The event already showed what matters; the details come with the next snapshot.
+  }
+}
+
 /** A link to /c/<id>/#turn-<turn> (a gallery's "Open its turn") shows that turn's branch. */
 function revealLinkedTurn() {
   const turnId = Number(/^#turn-(\d+)$/.exec(location.hash)?.[1]);
   if (!tree.get(turnId)) return false;
   tree.select(turnId);
-  requestAnimationFrame(() => document.getElementById(`turn-${turnId}`)?.scrollIntoView({ block: "center" }));
+  thread.pinned = false; // the linked turn stays in view as the images below it load
+  // Instant: a smooth scroll starting at the bottom would read as "still following the newest".
+  requestAnimationFrame(() => document.getElementById(`turn-${turnId}`)
+    ?.scrollIntoView({ block: "center", behavior: "instant" }));
   return true;
 }
 
 window.addEventListener("popstate", () => {
   const match = /^\/c\/(\d+)\/?$/.exec(location.pathname);
   openConversation(match ? Number(match[1]) : null);
+});
+
+$("#skip-to-prompt")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  composer.focus();
 });
 
 document.addEventListener("keydown", (event) => {
@@ -256,6 +325,10 @@ async function start() {
     composer.showError(`Could not load the image options: ${error.message}`);
   }
   sidebar.load();
+  api.listFavourites().then((data) => {
+    for (const favourite of data.favourites) favourites.add(favourite.image_id);
+    if (favourites.size) tree.notify();
+  }).catch(() => {}); // the stars are a convenience; the studio works without them
   await openConversation(state.conversationId);
   root.dataset.ready = "1";
 }

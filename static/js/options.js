@@ -8,6 +8,11 @@ import { clear, formatDollars, formatNumber, h } from "./util.js";
 const STORAGE_KEY = "studio.options.v1";
 const ESTIMATED_OPTIONS = ["size", "quality", "partial_images", "n"];
 const CUSTOM = "custom";
+// The Responses image tool draws one picture per turn: several versions are several turns,
+// and each counts against the running-turn limit.
+const MAX_VERSIONS = 4;
+// Typed values: changing them must not rebuild the panel, or Tab would lose its place.
+const TYPED = new Set(["custom_width", "custom_height", "n"]);
 
 const DEFAULTS = {
   api_mode: "responses",
@@ -92,7 +97,28 @@ export class OptionsPanel {
 
   set(name, value) {
     this.state[name] = value;
-    this.render();
+    this.notice = this.resolveConflicts(name);
+    if (TYPED.has(name)) this.refresh();
+    else this.render();
+  }
+
+  /** Undo a choice the new one makes impossible, as it is made; returns what changed, or "". */
+  resolveConflicts(changed) {
+    const s = this.state;
+    const m = this.model;
+    if (s.background !== "transparent" || s.output_format !== "jpeg") return "";
+    if (changed === "background") {
+      s.output_format = m?.output_formats.includes("png") ? "png" : (m?.output_formats.find((f) => f !== "jpeg") || "png");
+      return `A transparent background needs ${s.output_format.toUpperCase()}: the format is now ${s.output_format.toUpperCase()}.`;
+    }
+    s.background = "auto";
+    return "JPEG has no transparency: the background is now auto.";
+  }
+
+  /** How many versions of the prompt to start (Responses only; the Images API takes n). */
+  candidates() {
+    if (this.state.api_mode !== "responses" || !this.model) return 1;
+    return Math.max(1, Math.min(Number(this.state.n) || 1, MAX_VERSIONS));
   }
 
   /** Options as the turns endpoint takes them: only what this model supports. */
@@ -152,7 +178,8 @@ export class OptionsPanel {
 
   summary() {
     const o = this.values();
-    return [o.model, o.size, o.quality].filter(Boolean).join(" · ");
+    const versions = this.candidates() > 1 ? `${this.candidates()} versions` : "";
+    return [o.model, o.size, o.quality, versions].filter(Boolean).join(" · ");
   }
 
   /** Show what the chosen options are estimated to use; answers to stale choices are dropped. */
@@ -177,7 +204,8 @@ export class OptionsPanel {
         estimate = null; // the estimate is a courtesy; sending still works without it
       }
     }
-    if (this.estimateQuery === key) this.estimateEl.textContent = estimate ? describeEstimate(estimate) : "";
+    const each = this.candidates() > 1 ? ` each, ${this.candidates()} versions` : "";
+    if (this.estimateQuery === key) this.estimateEl.textContent = estimate ? `${describeEstimate(estimate)}${each}` : "";
   }
 
   render() {
@@ -213,16 +241,30 @@ export class OptionsPanel {
       fields.push(this.select("partial_images", "Partial images",
         Array.from({ length: m.max_partial_images + 1 }, (_, i) => [String(i), String(i)])));
     }
-    // The Responses image tool draws one image per turn; only the Images API takes a count.
+    // The Images API takes a count; in the Responses mode each version is a turn of its own.
     if (m.max_n > 1 && s.api_mode !== "responses") fields.push(this.number("n", "Images", 1, m.max_n, 1));
+    if (s.api_mode === "responses") {
+      fields.push(this.number("n", "Versions", 1, MAX_VERSIONS, 1,
+        "Send the prompt this many times at once; the results are versions to choose from"));
+    }
     const focused = document.activeElement?.id;
     clear(this.panel);
-    this.panel.append(h("legend.visually-hidden", { text: "Image options" }), h("div.options-grid", {}, fields));
-    const problem = this.sizeProblem();
-    if (problem) this.panel.append(h("p.field-error", { role: "alert", text: problem }));
+    this.problemEl = h("p.field-error", { role: "alert", hidden: true });
+    this.noticeEl = h("p.help.option-notice", { role: "status" });
+    this.panel.append(h("legend.visually-hidden", { text: "Image options" }), h("div.options-grid", {}, fields),
+      this.problemEl, this.noticeEl);
     if (m.note) this.panel.append(h("p.help", { text: m.note }));
     if (m.warning) this.panel.append(h("p.field-warning", { role: "status", text: m.warning }));
     if (focused) document.getElementById(focused)?.focus();
+    this.refresh();
+  }
+
+  /** Everything that follows a value but not the fields themselves. */
+  refresh() {
+    const problem = this.sizeProblem();
+    this.problemEl.textContent = problem;
+    this.problemEl.hidden = !problem;
+    this.noticeEl.textContent = this.notice || "";
     this.summaryEl.textContent = this.summary();
     this.updateEstimate();
     saveState(this.state);
@@ -276,9 +318,9 @@ export class OptionsPanel {
     return h("div.field", {}, h("label", { for: id, text: label }), select);
   }
 
-  number(name, label, min, max, step) {
+  number(name, label, min, max, step, title = null) {
     const id = `opt-${name}`;
-    const input = h("input", { id, name, type: "number", min, max, step, value: String(this.state[name]),
+    const input = h("input", { id, name, type: "number", min, max, step, value: String(this.state[name]), title,
       onchange: (e) => this.set(name, e.target.value) });
     return h("div.field", {}, h("label", { for: id, text: label }), input);
   }

@@ -19,6 +19,25 @@ export class Sidebar {
         toggle.focus();
       }
     });
+    list.addEventListener("keydown", (event) => this.moveFocus(event));
+  }
+
+  /** The list is one Tab stop (the open conversation, else the first); arrows move within it. */
+  moveFocus(event) {
+    const moves = { ArrowDown: 1, ArrowUp: -1, Home: -Infinity, End: Infinity };
+    if (!(event.key in moves) || !event.target.matches(".conversation-link")) return;
+    event.preventDefault();
+    const links = [...this.list.querySelectorAll(".conversation-link")];
+    const index = links.indexOf(event.target) + moves[event.key];
+    const next = links[Math.max(0, Math.min(links.length - 1, Number.isFinite(index) ? index : index > 0 ? links.length - 1 : 0))];
+    this.setTabStop(next.closest("li"));
+    next.focus();
+  }
+
+  setTabStop(stop) {
+    for (const li of this.list.children) {
+      for (const control of li.querySelectorAll("a, button")) control.tabIndex = li === stop ? 0 : -1;
+    }
   }
 
   setOpen(open) {
@@ -59,6 +78,7 @@ export class Sidebar {
       return;
     }
     for (const item of this.items) this.list.append(this.renderItem(item));
+    this.setTabStop(this.list.querySelector(".conversation-item.active") || this.list.firstElementChild);
   }
 
   renderItem(item) {

@@ -1,5 +1,6 @@
 // The live connection of one conversation: snapshot first, then turn events; reconnects with
-// exponential backoff and resumes from the last sequence it saw, so nothing is missed.
+// exponential backoff and resumes from the sequence up to which it holds every change, so
+// nothing is missed.
 
 const PING_EVERY_MS = 25000;
 const MAX_BACKOFF_MS = 15000;
@@ -9,7 +10,10 @@ const CLOSE_FORBIDDEN = 4403; // the server closed because this user lost access
 export class LiveSocket {
   constructor({ conversationId, after = 0, onSnapshot, onEvent, onState, onForbidden }) {
     this.conversationId = conversationId;
+    // Every change up to lastSequence arrived. Events of two turns may cross on the way, so
+    // the sequences seen above it wait in seenAbove until the gap below them fills.
     this.lastSequence = after;
+    this.seenAbove = new Set();
     this.onSnapshot = onSnapshot;
     this.onEvent = onEvent;
     this.onState = onState || (() => {});
@@ -66,11 +70,17 @@ export class LiveSocket {
       return;
     }
     if (message.type === "pong" || message.type === "error") return;
-    if (typeof message.sequence === "number") {
-      this.lastSequence = Math.max(this.lastSequence, message.sequence);
-    }
+    if (typeof message.sequence === "number") this.noteSequence(message);
     if (message.type === "snapshot") this.onSnapshot(message);
     else if (message.type?.startsWith("turn.")) this.onEvent(message);
+  }
+
+  /** A snapshot holds everything up to its sequence; an event, only its own. */
+  noteSequence(message) {
+    if (message.type === "snapshot") this.lastSequence = Math.max(this.lastSequence, message.sequence);
+    else if (message.sequence > this.lastSequence) this.seenAbove.add(message.sequence);
+    for (const sequence of this.seenAbove) if (sequence <= this.lastSequence) this.seenAbove.delete(sequence);
+    while (this.seenAbove.delete(this.lastSequence + 1)) this.lastSequence += 1;
   }
 
   send(message) {

@@ -2,6 +2,7 @@
 // arrive so images swap smoothly and nothing jumps.
 
 import { RUNNING, finals, inputs, partials } from "./tree.js";
+import { describeBlock } from "./turn-errors.js";
 import { clear, formatDollars, formatElapsed, formatNumber, h, parseSize, preload } from "./util.js";
 
 const ERROR_TITLES = {
@@ -17,16 +18,27 @@ export class Thread {
     this.tree = tree;
     this.actions = actions;
     this.cards = new Map();
+    // Follow the newest turn until the person scrolls up to look at something older; a turn
+    // that arrives, or an image that grows a card, then stays in view.
+    this.pinned = true;
+    container.addEventListener("scroll", () => {
+      this.pinned = this.nearBottom();
+    }, { passive: true });
+    this.resized = new ResizeObserver(() => {
+      if (this.pinned) this.jumpToBottom();
+    });
+    this.resized.observe(container);
     tree.subscribe(() => this.render());
     setInterval(() => this.tick(), 1000);
   }
 
   render() {
-    const stick = this.nearBottom();
+    const stick = this.pinned || this.nearBottom();
     const path = this.tree.path();
     const wanted = new Set(path.map((t) => t.id));
     for (const [id, card] of this.cards) {
       if (!wanted.has(id)) {
+        this.resized.unobserve(card);
         card.remove();
         this.cards.delete(id);
       }
@@ -38,6 +50,7 @@ export class Thread {
       if (!card) {
         card = this.createCard(turn);
         this.cards.set(turn.id, card);
+        this.resized.observe(card);
       }
       if (previous.nextSibling !== card) previous.after(card);
       this.updateCard(card, turn);
@@ -47,9 +60,13 @@ export class Thread {
   }
 
   clearAll() {
-    for (const card of this.cards.values()) card.remove();
+    for (const card of this.cards.values()) {
+      this.resized.unobserve(card);
+      card.remove();
+    }
     this.cards.clear();
     this.empty.hidden = false;
+    this.pinned = true;
   }
 
   nearBottom() {
@@ -58,9 +75,14 @@ export class Thread {
   }
 
   scrollToBottom() {
-    requestAnimationFrame(() => {
-      this.container.scrollTop = this.container.scrollHeight;
-    });
+    this.pinned = true;
+    requestAnimationFrame(() => this.jumpToBottom());
+  }
+
+  // Instant, not smooth: while a smooth scroll runs, the thread is not yet at the bottom, so a
+  // turn arriving then (a watcher opening mid-start) was left below the fold.
+  jumpToBottom() {
+    this.container.scrollTo({ top: this.container.scrollHeight, behavior: "instant" });
   }
 
   createCard(turn) {
@@ -78,8 +100,16 @@ export class Thread {
       actions: h("div.turn-actions"),
     };
     const p = card.parts;
+    const edit = h("button.btn.ghost.tiny.edit-prompt", { type: "button", dataset: { needsEdit: "" },
+      title: "Edit this prompt and send it as a new version",
+      "aria-label": "Edit this prompt and send it as a new version",
+      onclick: () => this.actions.editPrompt(this.tree.get(turn.id)) }, "Edit");
+    const remove = h("button.btn.ghost.tiny.delete-turn", { type: "button", dataset: { needsEdit: "" },
+      title: "Delete this turn and the turns continued from it",
+      "aria-label": "Delete this turn and the turns continued from it",
+      onclick: () => this.actions.deleteTurn(this.tree.get(turn.id)) }, "Delete");
     card.append(
-      h("div.bubble", {}, h("div.bubble-head", {}, p.switcher), p.prompt, p.inputs),
+      h("div.bubble", {}, h("div.bubble-head", {}, p.switcher, edit, remove), p.prompt, p.inputs),
       h("div.result", {}, p.frames, p.stage, p.error, p.revised, p.meta, p.actions),
     );
     return card;
@@ -151,6 +181,8 @@ export class Thread {
       frame.classList.toggle("is-partial", Boolean(image && image.role === "partial"));
       frame.classList.toggle("is-hidden-by-moderation", image?.moderation === "hidden");
       frame.classList.toggle("is-waiting", !image && running);
+      // A transparent picture shows on a checkerboard, so its empty parts read as empty.
+      frame.classList.toggle("is-transparent", turn.options?.background === "transparent");
       if (image) swapImage(frame, image, turn);
     });
   }
@@ -170,7 +202,7 @@ export class Thread {
       stage.dataset.label = label;
       clear(stage);
       stage.append(h("span.spinner", { "aria-hidden": "true" }), h("span.stage-label", { text: label }),
-        h("span.elapsed", { dataset: { since: turn.queued_at || new Date().toISOString() } }),
+        h("span.elapsed", { "aria-hidden": "true", dataset: { since: turn.queued_at || new Date().toISOString() } }),
         h("button.btn.ghost.small.cancel", { type: "button", dataset: { needsEdit: "" },
           onclick: () => this.actions.cancel(turn.id) }, "Cancel"));
     }
@@ -201,13 +233,19 @@ export class Thread {
         h("p", { text: "The site’s staff reviewed this image and took it down." }));
     }
     if (!failed) return;
-    const message = turn.status === "cancelled" ? "You stopped this image before it finished."
-      : turn.error?.message || "Something went wrong.";
-    box.append(
-      h("strong", { text: ERROR_TITLES[turn.status] }),
-      h("p", { text: message }),
-      h("button.btn.small", { type: "button", dataset: { needsEdit: "" }, onclick: () => this.actions.retry(turn.id) }, "Retry"),
-    );
+    box.append(h("strong", { text: ERROR_TITLES[turn.status] }));
+    if (turn.status === "blocked") box.append(...blockedDetails(turn.error?.message));
+    else {
+      box.append(h("p", { text: turn.status === "cancelled" ? "You stopped this image before it finished."
+        : turn.error?.message || "Something went wrong." }));
+    }
+    const editPrompt = h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
+      onclick: () => this.actions.editPrompt(turn) }, "Edit the prompt");
+    const retry = h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
+      onclick: () => this.actions.retry(turn.id) }, turn.status === "blocked" ? "Retry unchanged" : "Retry");
+    // A blocked prompt would most likely be blocked again: rewording it comes first.
+    if (turn.status === "blocked") editPrompt.classList.add("primary");
+    box.append(h("div.error-actions", {}, ...(turn.status === "blocked" ? [editPrompt, retry] : [retry, editPrompt])));
   }
 
   renderRevised(details, turn) {
@@ -241,7 +279,8 @@ export class Thread {
 
   renderActions(box, turn) {
     const done = finals(turn);
-    const key = `${turn.status}:${done.map((i) => `${i.id}${i.moderation || ""}`).join(",")}`;
+    const liked = (image) => this.actions.isFavourite(image.id);
+    const key = `${turn.status}:${done.map((i) => `${i.id}${i.moderation || ""}${liked(i) ? "*" : ""}`).join(",")}`;
     if (box.dataset.key === key) return;
     box.dataset.key = key;
     clear(box);
@@ -257,12 +296,28 @@ export class Thread {
         parentImage ? h("button.btn.small", { type: "button",
           onclick: () => this.actions.compare(parentImage, image) }, "Compare") : null,
         h("a.btn.small", { href: `${image.url}?download=1`, download: "" }, "Download"),
+        h("button.btn.small.favourite-toggle", { type: "button", "aria-pressed": String(liked(image)),
+          title: liked(image) ? "In your favourites; press to remove it" : "Add to your favourites",
+          onclick: () => this.actions.toggleFavourite(image) }, liked(image) ? `★ Favourite${suffix}` : `☆ Favourite${suffix}`),
         h("button.btn.small", { type: "button", onclick: () => this.actions.addToGallery(image) }, "Add to gallery"),
         h("a.btn.small", { href: image.url, target: "_blank", rel: "noopener" }, "Open full size"),
-        h("button.btn.small.ghost", { type: "button", onclick: () => this.actions.flag(image) }, `Flag${suffix}`));
+        h("button.btn.small.ghost", { type: "button", onclick: () => this.actions.flag(image) }, `Flag${suffix}`),
+        // A turn's only image goes with the turn; of several, each may go on its own.
+        done.length > 1 ? h("button.btn.small.ghost.delete-image", { type: "button", dataset: { needsEdit: "" },
+          onclick: () => this.actions.deleteImage(image, index + 1) }, `Delete image${suffix}`) : null);
       box.append(row);
     });
   }
+}
+
+/** The provider's refusal in plain words: what it said, what it flagged, what to do. */
+function blockedDetails(message) {
+  const { said, categories } = describeBlock(message);
+  const nodes = [h("p", { text: "The image provider’s safety system refused this request, so no image was made. "
+    + "Reword the prompt (or use other images) and send it again." })];
+  if (said) nodes.push(h("p.provider-said", {}, "The provider said: ", h("q", { text: said })));
+  if (categories.length) nodes.push(h("p.provider-said", { text: `It flagged: ${categories.join(", ")}.` }));
+  return nodes;
 }
 
 function setAspect(frame, turn, image) {
@@ -290,6 +345,12 @@ async function swapImage(frame, image, turn) {
     width: image.width,
     height: image.height,
   });
+  // The new layer is the picture from now on; older ones only fade out beneath it, hidden
+  // from assistive technology so the turn never reads as two pictures at once.
+  for (const older of frame.querySelectorAll("img.layer")) {
+    older.classList.add("leaving");
+    older.setAttribute("aria-hidden", "true");
+  }
   frame.append(layer);
   frame.dataset.shown = image.role;
   frame.dataset.imageId = image.id;

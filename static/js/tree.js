@@ -51,11 +51,44 @@ export class TurnTree {
 
   applySnapshot(snapshot) {
     for (const turn of snapshot.turns || []) this.mergeTurn(turn, { silent: true });
+    // A deletion this page missed: whatever the conversation no longer holds goes.
+    if (Array.isArray(snapshot.turn_ids)) {
+      const kept = new Set(snapshot.turn_ids);
+      // A turn newer than the snapshot (just sent) is not in it, yet not deleted either.
+      for (const [id, turn] of this.turns) {
+        if (!kept.has(id) && turn.sequence <= snapshot.sequence) this.turns.delete(id);
+      }
+    }
     this.notify();
+  }
+
+  /** Forget turns deleted with their branch. */
+  removeTurns(ids) {
+    for (const id of ids) {
+      this.turns.delete(Number(id));
+      this.chosen.delete(Number(id));
+    }
+    this.notify();
+  }
+
+  /** ``turnId`` and every turn continued from it. */
+  branch(turnId) {
+    const ids = [];
+    const stack = [Number(turnId)];
+    while (stack.length) {
+      const id = stack.pop();
+      ids.push(id);
+      for (const child of this.children(id)) stack.push(child.id);
+    }
+    return ids;
   }
 
   /** Apply one websocket event. */
   applyEvent(event) {
+    if (event.type === "turn.deleted") {
+      this.removeTurns(event.deleted_turn_ids || [event.turn_id]);
+      return;
+    }
     let turn = this.turns.get(event.turn_id);
     if (!turn) {
       turn = {
@@ -64,7 +97,6 @@ export class TurnTree {
         conversation_id: event.conversation_id,
         prompt: event.prompt || "",
         api_mode: event.api_mode || "responses",
-        options: {},
         images: [],
         sequence: 0,
         queued_at: new Date().toISOString(),

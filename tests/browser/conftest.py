@@ -211,13 +211,18 @@ class PageSession:
         self.studio = studio
         self.name = name
         self.errors: list[str] = []
+        self.allowed_errors: list[str] = []
         self.shots = 0
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
     def _console(self, message) -> None:
-        if message.type == "error":
+        if message.type == "error" and not any(a in message.text for a in self.allowed_errors):
             self.errors.append(f"console.error: {message.text}")
+
+    def allow_console_error(self, text: str) -> None:
+        """A request the test means to be refused logs its status; that is not a fault."""
+        self.allowed_errors.append(text)
 
     def url(self, path: str) -> str:
         return f"{self.studio.base_url}{path}"

@@ -16,13 +16,20 @@ TURN = "article.turn"
 FINAL_TIMEOUT = 20_000
 
 
-def new_conversation(session) -> int:
+def new_conversation(session) -> None:
+    """Open a fresh conversation; it is stored when its first prompt is sent."""
     page = session.page
-    before = page.url
     if page.locator("#sidebar-toggle").is_visible():
         page.click("#sidebar-toggle")
     page.click("#new-conversation")
-    page.wait_for_url(lambda url: url != before and re.search(r"/c/\d+/$", url) is not None)
+    page.wait_for_url(re.compile(r"/$"))
+    expect(page.locator(TURN)).to_have_count(0)
+    expect(page.locator("#conversation-title")).to_have_text("Studio")
+
+
+def current_conversation_id(session) -> int:
+    page = session.page
+    page.wait_for_url(re.compile(r"/c/\d+/$"))
     page.wait_for_selector("#live-status[data-state=live]")
     return int(re.search(r"/c/(\d+)/", page.url)[1])
 
@@ -82,15 +89,20 @@ def test_sign_up_lands_on_the_studio(session):
 def test_create_rename_search_and_delete_a_conversation(session):
     page = session.page
     session.sign_up()
-    conversation_id = new_conversation(session)
+    new_conversation(session)
+    send(session, "fishing boats in a harbour")
+    conversation_id = current_conversation_id(session)
     item = page.locator(f".conversation-item[data-conversation-id='{conversation_id}']")
     expect(item).to_have_class(re.compile("active"))
+    expect(item).to_contain_text("fishing boats in a harbour")
     item.get_by_role("button", name=re.compile("Rename")).click()
     page.fill(".rename-input", "Harbour studies")
     page.press(".rename-input", "Enter")
     expect(item).to_contain_text("Harbour studies")
     expect(page.locator("#conversation-title")).to_have_text("Harbour studies")
-    other = new_conversation(session)
+    new_conversation(session)
+    send(session, "a quiet forest path")
+    other = current_conversation_id(session)
     assert other != conversation_id
     page.fill("#conversation-search", "harbour")
     expect(page.locator(".conversation-item")).to_have_count(1)
@@ -245,14 +257,16 @@ def test_reload_mid_stream_shows_the_turn_finish(session):
     session.studio.simulator("POST", "/_simulator/config", json={"latency": [6, 6]})
     send(session, "a hot air balloon over a valley")
     turn = last_turn(session)
-    expect(turn.locator("img.layer[data-role=partial]")).to_be_visible(timeout=10_000)
+    # The picture a person sees; a newer partial may be fading in over an older one.
+    partial = turn.get_by_role("img", name=re.compile(r"^Partial image \d"))
+    expect(partial).to_be_visible(timeout=10_000)
     session.studio.simulator("POST", "/_simulator/config", json={"latency": [0.3, 0.8]})
     page.reload()
     page.wait_for_selector("#studio[data-ready='1']")
     turn = last_turn(session)
     expect(turn).to_have_attribute("data-status", "streaming")
     expect(turn.locator(".stage")).to_be_visible()
-    expect(turn.locator("img.layer[data-role=partial]")).to_be_visible()
+    expect(turn.get_by_role("img", name=re.compile(r"^Partial image \d"))).to_be_visible()
     session.shot("reloaded-mid-stream")
     wait_final(turn)
     expect(page.locator("#live-status")).to_have_text("Live")
@@ -318,7 +332,7 @@ def test_options_follow_the_model(session):
     expect(page.locator("#options-panel .field-error")).to_contain_text("multiples of 16")
     page.fill("#opt-custom_width", "1536")
     page.press("#opt-custom_width", "Tab")
-    expect(page.locator("#options-panel .field-error")).to_have_count(0)
+    expect(page.locator("#options-panel .field-error")).to_be_hidden()
     expect(page.locator("#options-summary")).to_contain_text("1536x864")
     session.shot("options-gpt-image-2")
     pick_model(page, "dall-e-3")

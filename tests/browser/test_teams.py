@@ -7,7 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_studio_page import last_turn, new_conversation, send, wait_final
+from tests.browser.test_studio_page import (
+    current_conversation_id,
+    last_turn,
+    new_conversation,
+    send,
+    wait_final,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -41,8 +47,9 @@ def test_a_team_shares_a_conversation_and_removal_ends_access(session, second_se
 
     owner.page.goto(owner.url("/"))
     owner.page.wait_for_selector("#studio[data-ready='1']")
-    conversation_id = new_conversation(owner)
+    new_conversation(owner)
     send(owner, "a lighthouse at night")
+    conversation_id = current_conversation_id(owner)
     wait_final(last_turn(owner))
     owner.page.select_option("#share-team", label="Shared · Night shift")
     expect(owner.page.locator(".conversation-item.active")).to_contain_text("Night shift")

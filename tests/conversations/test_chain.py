@@ -93,7 +93,7 @@ def test_an_image_taken_down_by_moderation_is_never_sent_on(conversation, parent
     assert edit.primary.images == []
 
 
-def test_an_images_api_edit_sends_the_parents_image_unless_given_references(conversation, parent):
+def test_an_images_api_edit_sends_the_parents_image_first_then_the_references(conversation, parent):
     plan = plan_call(new_turn(conversation, parent=parent, api_mode=Turn.ApiMode.EDIT))
     assert [f.filename for f in plan.primary.images] == [f"final-{parent.images.get().pk}.png"]
     assert plan.primary.continuation == CONTINUE.RESEND_IMAGE and plan.fallback is None
@@ -103,10 +103,11 @@ def test_an_images_api_edit_sends_the_parents_image_unless_given_references(conv
     first = store_image(with_references, png_bytes(), role=Image.Role.REFERENCE, position=0)
     plan = plan_call(with_references)
     assert [f.filename for f in plan.primary.images] == [
+        f"final-{parent.images.get(role=Image.Role.FINAL).pk}.png",
         f"reference-{first.pk}.png",
         f"reference-{second.pk}.png",
     ]
-    assert plan.primary.continuation == ""
+    assert plan.primary.continuation == CONTINUE.RESEND_IMAGE
 
 
 def test_an_images_api_generation_draws_afresh(conversation, parent):

@@ -4,6 +4,7 @@ Malformed frames and floods: tests/hardening/test_socket_input.py."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -210,3 +211,82 @@ def write_a_turn_without_news(conversation, author):
         )
         record_quietly(turn)
     return turn
+
+
+async def test_an_event_lost_below_one_relayed_after_it_is_caught_up(conversation, alice, settings):
+    settings.WEBSOCKET_RESYNC_SECONDS = 0.2
+    communicator, _ = await connect(conversation.pk, alice)
+    snapshot = await communicator.receive_json_from()
+
+    # Turn A's event is lost (or still on its way) while turn B's, written after it, arrives.
+    lost = await sync_to_async(write_a_turn_without_news)(conversation, alice)
+    announced = await sync_to_async(write_a_turn_with_news)(conversation, alice)
+    event = await communicator.receive_json_from()
+    assert event["turn_id"] == announced.pk
+
+    caught_up = await communicator.receive_json_from(timeout=5)
+    assert caught_up["type"] == "snapshot"
+    # From the last sequence below which the socket sent everything, not from B's.
+    assert caught_up["after"] == snapshot["sequence"]
+    assert lost.pk in [t["id"] for t in caught_up["turns"]]
+    await communicator.disconnect()
+
+
+async def test_a_resync_snapshot_never_arrives_after_an_event_newer_than_it(
+    conversation, alice, settings, monkeypatch
+):
+    from conversations.consumers import ConversationConsumer
+
+    settings.WEBSOCKET_RESYNC_SECONDS = 0.2
+    read_snapshot = ConversationConsumer.read_snapshot
+    reads = []
+    news = {}
+
+    async def read_while_the_turn_moves_on(consumer, *, after):
+        snapshot = await read_snapshot(consumer, after=after)
+        reads.append(after)
+        if len(reads) == 2:
+            # The turn changes again just after the read, and its event reaches the
+            # socket while the snapshot is still on its way out.
+            news["event"] = await sync_to_async(announce_a_change)(news["turn"])
+            await asyncio.sleep(0.3)
+        return snapshot
+
+    monkeypatch.setattr(ConversationConsumer, "read_snapshot", read_while_the_turn_moves_on)
+    communicator, _ = await connect(conversation.pk, alice)
+    await communicator.receive_json_from()
+    news["turn"] = await sync_to_async(write_a_turn_without_news)(conversation, alice)
+
+    frames = [await communicator.receive_json_from(timeout=5) for _ in range(2)]
+
+    assert [f["type"] for f in frames] == ["snapshot", "turn.revised_prompt"]
+    assert frames[0]["sequence"] < frames[1]["sequence"] == news["event"]["sequence"]
+    await communicator.disconnect()
+
+
+def write_a_turn_with_news(conversation, author):
+    from django.db import transaction
+
+    from conversations.events import record_and_announce
+
+    turn = write_a_turn_without_news(conversation, author)
+    with transaction.atomic():
+        record_and_announce(turn, "turn.queued", prompt=turn.prompt)
+    return turn
+
+
+def announce_a_change(turn):
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+    from django.db import transaction
+
+    from conversations.events import EVENT_HANDLER_TYPE, group_name, record_quietly
+    from conversations.presenters import turn_event
+
+    with transaction.atomic():
+        record_quietly(turn)
+    event = turn_event(turn, "turn.revised_prompt", revised_prompt="a clearer prompt")
+    async_to_sync(get_channel_layer().group_send)(
+        group_name(turn.conversation_id), {"type": EVENT_HANDLER_TYPE, "event": event}
+    )
+    return event

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from django.db import transaction
 
@@ -74,3 +77,30 @@ def test_recording_outside_a_transaction_is_refused(turn, conversation):
         record_quietly(turn)
     conversation.refresh_from_db()
     assert conversation.last_sequence == 0
+
+
+class SlowLayer:
+    """A channel layer that takes ``delay`` seconds to deliver each message."""
+
+    def __init__(self, delay: float):
+        self.delay = delay
+        self.delivered: list[dict] = []
+
+    async def group_send(self, group: str, message: dict) -> None:
+        await asyncio.sleep(self.delay)
+        self.delivered.append(message)
+
+
+def test_a_send_that_times_out_never_arrives_after_the_next_event(monkeypatch):
+    layer = SlowLayer(delay=0.5)
+    monkeypatch.setattr(events, "get_channel_layer", lambda: layer)
+    monkeypatch.setattr(events, "PUBLISH_TIMEOUT_SECONDS", 0.1)
+
+    events._send_event(7, '{"type": "turn.partial_image", "sequence": 3}')
+    # The next send has all the time it needs, however busy the machine.
+    layer.delay = 0
+    monkeypatch.setattr(events, "PUBLISH_TIMEOUT_SECONDS", 30)
+    events._send_event(7, '{"type": "turn.completed", "sequence": 4}')
+    time.sleep(0.8)
+
+    assert [m["event"]["sequence"] for m in layer.delivered] == [4]

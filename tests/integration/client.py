@@ -10,7 +10,9 @@ socket's buffer meanwhile, which is all these short HTTP calls need.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -102,11 +104,17 @@ def reopen_socket(stack: Stack, browser: Browser, conversation_id: int, view: Co
 
 
 class ConversationView:
-    """Turns as a browser holds them: snapshots replace a turn, events update it."""
+    """Turns as a browser holds them (static/js/tree.js and socket.js): snapshots replace a
+    turn and events update it, unless the turn already holds a newer state.
+
+    ``sequence`` is the one a page resumes from: every change up to it arrived. Events of
+    two turns may cross on the way, so it is not simply the highest sequence seen.
+    """
 
     def __init__(self) -> None:
         self.turns: dict[int, dict[str, Any]] = {}
         self.sequence = 0
+        self.seen_above: set[int] = set()
 
     def apply_raw(self, frame: str | bytes) -> dict[str, Any]:
         """Apply a frame as it came off the socket; returns it decoded."""
@@ -118,15 +126,25 @@ class ConversationView:
         kind = message["type"]
         if kind == "snapshot":
             for turn in message["turns"]:
-                self.turns[turn["id"]] = summarise_turn(turn)
+                held = self.turns.get(turn["id"])
+                if held is None or held["sequence"] <= turn["sequence"]:
+                    self.turns[turn["id"]] = summarise_turn(turn)
+            self.sequence = max(self.sequence, message["sequence"])
         elif kind.startswith("turn."):
             self._apply_event(kind, message)
+            if message["sequence"] > self.sequence:
+                self.seen_above.add(message["sequence"])
         else:
             return  # pong and error frames change nothing
-        self.sequence = max(self.sequence, message["sequence"])
+        self.seen_above = {s for s in self.seen_above if s > self.sequence}
+        while self.sequence + 1 in self.seen_above:
+            self.sequence += 1
+            self.seen_above.discard(self.sequence)
 
     def _apply_event(self, kind: str, event: dict[str, Any]) -> None:
         turn = self.turns.setdefault(event["turn_id"], summarise_turn({}))
+        if event["sequence"] <= turn["sequence"]:
+            return  # older than what the turn holds: it crossed a newer state on the way
         turn.update(status=event["status"], sequence=event["sequence"])
         if kind == "turn.started":
             # A restarted attempt starts clean: the server discarded the earlier output.
@@ -154,3 +172,20 @@ def summarise_turn(turn: dict[str, Any]) -> dict[str, Any]:
 
 def database_view(snapshot: dict[str, Any]) -> dict[int, dict[str, Any]]:
     return {turn["id"]: summarise_turn(turn) for turn in snapshot["turns"]}
+
+
+async def settle(socket: Socket, browser: Browser, conversation_id: int, *, within: float) -> None:
+    """Read the socket until its view equals the database's, or ``within`` seconds pass.
+
+    News lost on the way (a Redis restart, a send that timed out) reaches a page with the
+    socket's next resync snapshot, not at once.
+    """
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        snapshot = await asyncio.to_thread(browser.snapshot, conversation_id)
+        if socket.view.turns == database_view(snapshot) and (
+            socket.view.sequence == snapshot["sequence"]
+        ):
+            return
+        with contextlib.suppress(TimeoutError):
+            await socket.receive(timeout=1.0)

@@ -6,7 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.stack import Browser, Stack, require_services
+# The shared end-of-scenario checks assert in a helper module: have pytest rewrite its
+# asserts too, so a failing comparison prints its diff. Before any test module imports it.
+pytest.register_assert_rewrite("tests.integration.checks")
+
+from tests.integration.stack import Browser, Stack, require_services  # noqa: E402
 
 # Figures a test measured (user properties named "report: ..."), shown after the run.
 REPORT_PREFIX = "report: "

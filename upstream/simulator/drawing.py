@@ -486,3 +486,13 @@ def decode(data: bytes) -> Image.Image:
     img = Image.open(io.BytesIO(data))
     img.load()
     return img
+
+
+def with_insets(base: Image.Image, others: list[Image.Image]) -> Image.Image:
+    """The base picture with up to four other pictures as small insets along its bottom edge."""
+    canvas = base.convert("RGBA" if base.mode == "RGBA" else "RGB").copy()
+    edge = max(16, min(canvas.size) // 5)
+    for i, other in enumerate(others[:4]):
+        thumb = other.convert(canvas.mode).resize((edge, edge))
+        canvas.paste(thumb, (canvas.width - (i + 1) * (edge + 8), canvas.height - edge - 8))
+    return canvas

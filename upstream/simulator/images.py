@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from upstream.simulator import api_errors, usage
 from upstream.simulator.api_errors import APIError, invalid, missing, unknown_parameter
 from upstream.simulator.context import CutConnection, RequestContext, new_id, paced
+from upstream.simulator.drawing import with_insets
 from upstream.simulator.faults import strip_fault_tags
 from upstream.simulator.http import Incoming
 from upstream.simulator.inputs import (
@@ -229,17 +230,8 @@ def _edit_base(
         )
     base = first.image
     if len(pictures) > 1 and mask is None:
-        base = _with_insets(base, [p.image for p in pictures[1:]])
+        base = with_insets(base, [p.image for p in pictures[1:]])
     return base, mask.image if mask else None
-
-
-def _with_insets(base: Image.Image, others: list[Image.Image]) -> Image.Image:
-    canvas = base.convert("RGBA" if base.mode == "RGBA" else "RGB").copy()
-    edge = max(16, min(canvas.size) // 5)
-    for i, other in enumerate(others[:4]):
-        thumb = other.convert(canvas.mode).resize((edge, edge))
-        canvas.paste(thumb, (canvas.width - (i + 1) * (edge + 8), canvas.height - edge - 8))
-    return canvas
 
 
 def _dalle_png(data: bytes, param: str) -> InputPicture:

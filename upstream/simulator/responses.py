@@ -12,6 +12,7 @@ from anyio import to_thread
 from upstream.simulator import api_errors, usage
 from upstream.simulator.api_errors import APIError, invalid, missing
 from upstream.simulator.context import CutConnection, RequestContext, new_id, paced
+from upstream.simulator.drawing import with_insets
 from upstream.simulator.faults import strip_fault_tags
 from upstream.simulator.inputs import (
     InputPicture,
@@ -219,7 +220,9 @@ def _echo_tools(tools: list[Any]) -> list[Any]:
 def _plan_images(
     plan: ResponsePlan, tool: dict[str, Any], previous: StoredResponse | None, ctx: RequestContext
 ) -> None:
-    base = plan.input_pictures[-1].image if plan.input_pictures else None
+    # As the provider documents it, the first input image is the one edited (and the one a
+    # mask applies to); further images are references, drawn as small insets when unmasked.
+    base = plan.input_pictures[0].image if plan.input_pictures else None
     if base is None and previous is not None:
         stored = ctx.state.store.latest_image_of(previous.id)
         base = _decode(stored.png) if stored else None
@@ -236,6 +239,8 @@ def _plan_images(
         tool, model=model, base_size=base.size if base else None, gateway=ctx.gateway
     )
     mask = _mask(tool, base, ctx)
+    if base is not None and mask is None and len(plan.input_pictures) > 1:
+        base = with_insets(base, [p.image for p in plan.input_pictures[1:]])
     match = _MANY.search(plan.prompt.lower())
     count = _NUMBERS[match.group(1)] if match else 1
     for index in range(count):
