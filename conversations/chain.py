@@ -71,7 +71,7 @@ class CallPlan:
 
 
 def plan_call(turn: Turn) -> CallPlan:
-    profile = _profile(turn)
+    profile = turn_profile(turn)
     references = [_input_file(image) for image in _images(turn, Image.Role.REFERENCE)]
     masks = _images(turn, Image.Role.MASK)
     mask = _input_file(masks[0]) if masks else None
@@ -160,7 +160,8 @@ def _images_call(turn, profile, references, mask, parent_image) -> CallPlan:
     return CallPlan(call)
 
 
-def _profile(turn: Turn) -> ProviderProfile:
+def turn_profile(turn: Turn) -> ProviderProfile:
+    """The profile of the provider the turn runs on (the conversation's for older turns)."""
     if turn.provider_id is None:
         return get_profile(turn.conversation.provider_profile)
     return profile_for(turn.provider)

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from conversations import streams
+from conversations import resume, streams
 from conversations.chain import UpstreamCall, plan_call
 from conversations.events import record_and_announce
 from conversations.models import Turn
@@ -67,8 +67,9 @@ def claim_turn(turn_id: int) -> Turn | None:
             attempts=F("attempts") + 1,
             # A redelivered turn starts clean, as a restarted stream does: a dead worker's
             # revised prompt would otherwise suppress this attempt's turn.revised_prompt.
-            revised_prompt="",
-            first_partial_at=None,
+            # A turn on a background response keeps what it recorded: it resumes.
+            revised_prompt=_cleared_unless_resumable("revised_prompt", ""),
+            first_partial_at=_cleared_unless_resumable("first_partial_at", None),
         )
         if not claimed:
             _give_up_if_exhausted(turn_id, claimable)
@@ -76,10 +77,21 @@ def claim_turn(turn_id: int) -> Turn | None:
         turn = Turn.objects.select_related("conversation", "parent__provider", "provider").get(
             pk=turn_id
         )
+        if turn.upstream_response_id:
+            record_and_announce(turn, "turn.resumed", attempt=turn.attempts)
+            return turn
         if turn.attempts > 1:
             discard_attempt_output(turn)
         record_and_announce(turn, "turn.started", attempt=turn.attempts)
     return turn
+
+
+def _cleared_unless_resumable(field: str, cleared: object) -> Case:
+    return Case(
+        When(upstream_response_id="", then=Value(cleared)),
+        default=F(field),
+        output_field=Turn._meta.get_field(field),
+    )
 
 
 def _give_up_if_exhausted(turn_id: int, claimable: Q) -> None:
@@ -145,6 +157,9 @@ def _attempt(turn: Turn, client: UpstreamClient, output: TurnOutput) -> None:
 
 def _perform(call: UpstreamCall, client: UpstreamClient, output: TurnOutput) -> None:
     release_connection()
+    if resume.applies(call, output.turn):
+        resume.perform(call, client, output, record=_record_surviving_a_lost_connection)
+        return
     if not call.streams:
         _record_result(call.send(client), output)
         return

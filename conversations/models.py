@@ -104,6 +104,10 @@ class Turn(models.Model):
     error_code = models.CharField(max_length=120, blank=True)
     error_message = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The background response this turn streams and the sequence number of the last event
+    # recorded from it (conversations.resume): a later attempt resumes after that event.
+    upstream_response_id = models.CharField(max_length=600, blank=True)
+    upstream_sequence = models.PositiveIntegerField(null=True, blank=True)
 
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.signals import worker_shutdown, worker_shutting_down
 from django.db import connections
 
-from conversations import engine, sweep
+from conversations import engine, handback, sweep
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,18 @@ def sweep_stuck_turns() -> None:
     counts = sweep.sweep_stuck_turns(redispatch=run_turn.delay)
     if any(counts.values()):
         log.info("swept stuck turns: %s", counts)
+
+
+@worker_shutting_down.connect
+def hand_back_streaming_turns(**_) -> None:
+    """A warm shutdown hands resumable turns to other workers instead of waiting them out."""
+    handback.hand_back_all()
+
+
+@worker_shutdown.connect
+def dispatch_handed_back_turns(**_) -> None:
+    # Sent once this worker stopped consuming and its tasks returned: another takes them.
+    handback.dispatch_released()
 
 
 run_turn_task = run_turn

@@ -32,6 +32,9 @@ class TurnOutput:
         self.turn = turn
         self.finals: list[Image] = []
         self.streamed = False
+        # The sequence number of the upstream event being recorded, on a background
+        # response (conversations.resume): written with each change it brings.
+        self.upstream_sequence: int | None = None
 
     # --- while streaming ------------------------------------------------------------------
 
@@ -44,6 +47,11 @@ class TurnOutput:
             previous_response_id=call.previous_response_id,
             continuation_note=note[:300],
         )
+
+    def note_upstream_response(self, response_id: str, sequence: int | None) -> None:
+        """Keep the background response's id as soon as it is known: a later attempt
+        resumes it rather than asking for a new generation."""
+        self._claim_write(upstream_response_id=response_id, upstream_sequence=sequence)
 
     def partial(self, item: PartialImage) -> None:
         data = _decode(item.b64)
@@ -116,15 +124,25 @@ class TurnOutput:
 
     # --- endings --------------------------------------------------------------------------
 
-    def restart(self, *, reason: str) -> bool:
-        """Start a fresh attempt after a stream broke; False when attempts are used up."""
-        if self.turn.attempts >= settings.TURN_MAX_ATTEMPTS:
+    def restart(self, *, reason: str, new_attempt: bool = True, note: str = "") -> bool:
+        """Start a fresh attempt after a stream broke; False when attempts are used up.
+
+        ``new_attempt`` False starts afresh within the attempt already counted (a resumed
+        turn whose response is gone); ``note`` then says why in continuation_note.
+        """
+        if new_attempt and self.turn.attempts >= settings.TURN_MAX_ATTEMPTS:
             return False
         discard_attempt_output(self.turn)
-        self.finals, self.streamed = [], False
+        self.finals, self.streamed, self.upstream_sequence = [], False, None
+        fields = {"continuation_note": note[:300]} if note else {}
         with transaction.atomic():
             self._claim_write(
-                attempts=self.turn.attempts + 1, first_partial_at=None, revised_prompt=""
+                attempts=self.turn.attempts + (1 if new_attempt else 0),
+                first_partial_at=None,
+                revised_prompt="",
+                upstream_response_id="",
+                upstream_sequence=None,
+                **fields,
             )
             record_and_announce(
                 self.turn, "turn.started", attempt=self.turn.attempts, restarted_because=reason
@@ -192,6 +210,8 @@ class TurnOutput:
         The caller records the change (events.record_and_announce) in the same transaction.
         """
         fields["heartbeat_at"] = timezone.now()
+        if self.upstream_sequence is not None:
+            fields.setdefault("upstream_sequence", self.upstream_sequence)
         updated = Turn.objects.filter(pk=self.turn.pk, status=Turn.Status.STREAMING).update(
             **fields
         )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import ssl
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from upstream.background import ResponseObject, response_object_from_body
 from upstream.chat.stream import ChatImageStream
 from upstream.downloads import LinkDownloader
 from upstream.errors import APIStatusError, error_from_response, redact
@@ -90,6 +92,44 @@ class UpstreamClient:
         """POST /responses with `stream: true`; sent when the stream is entered."""
         payload = {**body, "stream": True}
         return self._stream(lambda: self._http.build_request("POST", "/responses", json=payload))
+
+    # --- Background responses: resume, retrieve, cancel ----------------------------------
+
+    def create_background_response(self, body: dict[str, Any]) -> ResponseObject:
+        """POST /responses with `background: true`, not streamed: the queued response."""
+        payload = {**body, "background": True, "stream": False}
+        return response_object_from_body(self._json("POST", "/responses", json=payload))
+
+    def stream_background_response(self, body: dict[str, Any]) -> ImageStream:
+        """POST /responses with `background: true` and `stream: true`. The generation goes on
+        if the stream breaks; `resume_response_stream` picks it up again."""
+        payload = {**body, "background": True, "stream": True}
+        return self._stream(lambda: self._http.build_request("POST", "/responses", json=payload))
+
+    def retrieve_response(self, response_id: str) -> ResponseObject:
+        """GET /responses/{id}; NotFoundError when the provider no longer has it."""
+        return response_object_from_body(self._json("GET", _response_path(response_id)))
+
+    def resume_response_stream(
+        self, response_id: str, *, starting_after: int | None = None
+    ) -> ImageStream:
+        """GET /responses/{id}?stream=true&starting_after=N: a background response's events
+        after sequence number N (all of them for None), then the rest as they come."""
+        params: dict[str, Any] = {"stream": "true"}
+        if starting_after is not None:
+            params["starting_after"] = starting_after
+        path = _response_path(response_id)
+        return self._stream(lambda: self._http.build_request("GET", path, params=params))
+
+    def cancel_response(self, response_id: str) -> ResponseObject:
+        """POST /responses/{id}/cancel (background responses only); the response as it ends."""
+        return response_object_from_body(
+            self._json("POST", f"{_response_path(response_id)}/cancel")
+        )
+
+    def delete_response(self, response_id: str) -> None:
+        """DELETE /responses/{id}: the provider forgets the response."""
+        self._json("DELETE", _response_path(response_id))
 
     # --- Chat completions: gateways' image models -----------------------------------------
 
@@ -224,6 +264,11 @@ class UpstreamClient:
 
     def _fetch_url(self, url: str) -> bytes:
         return self.downloader.fetch_image(url).data
+
+
+def _response_path(response_id: str) -> str:
+    # An id is one path segment, whatever a gateway made of it.
+    return "/responses/" + urllib.parse.quote(response_id, safe="")
 
 
 def _without_stream(params: dict[str, Any]) -> dict[str, Any]:

@@ -37,6 +37,11 @@ class ResponseCreatedEvent(ResponseEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ResponseQueuedEvent(ResponseEvent):
+    """A background response waits for the provider to start it."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ResponseInProgressEvent(ResponseEvent):
     pass
 
@@ -242,6 +247,7 @@ class UnknownEvent(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     "response.created": ResponseCreatedEvent,
+    "response.queued": ResponseQueuedEvent,
     "response.in_progress": ResponseInProgressEvent,
     "response.completed": ResponseCompletedEvent,
     "response.failed": ResponseFailedEvent,

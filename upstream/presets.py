@@ -76,6 +76,8 @@ class Preset:
     """How long one call may take, streams included."""
     openai_lineup: bool = False
     """OpenAI's own shutdown dates apply (a gateway keeps serving older models)."""
+    background_responses: bool = False
+    """Background responses are kept and can be streamed again after a sequence number."""
     example_base_url: str = ""
     note: str = ""
 
@@ -108,6 +110,7 @@ PRESETS: Final[dict[str, Preset]] = {
             label="OpenAI",
             endpoints=ALL_OPENAI_ENDPOINTS,
             openai_lineup=True,
+            background_responses=True,
             example_base_url="https://api.openai.com/v1",
             note="OpenAI's own API: every endpoint, stored ids, OpenAI's shutdown dates.",
         ),
@@ -128,6 +131,7 @@ PRESETS: Final[dict[str, Preset]] = {
             key="simulator",
             label="Simulated provider",
             endpoints=ALL_OPENAI_ENDPOINTS,
+            background_responses=True,
             example_base_url="http://127.0.0.1:8765/v1",
             note="Studio's built-in simulator: draws pictures locally, no key needed.",
         ),

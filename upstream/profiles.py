@@ -85,6 +85,11 @@ class ProviderProfile:
     """Image models whose transparent background the provider refuses (a gateway answers
     400 for gpt-image-2, S3, where OpenAI offers it as a preview)."""
 
+    background_resume: bool = False
+    """Responses turns run as background responses (`background: true`) whose stream can
+    be resumed after a sequence number, retrieved and cancelled: a turn whose worker died
+    continues on the same response instead of generating again."""
+
     default_instructions: str = DEFAULT_INSTRUCTIONS
     """Instructions sent when the profile requires them and the caller gave none."""
 
@@ -135,7 +140,7 @@ class ProviderProfile:
         return rest
 
 
-OPENAI = ProviderProfile(name="openai")
+OPENAI = ProviderProfile(name="openai", background_resume=True)
 
 # VibeAPI-style gateway (seed S3, tested 2026-05-08). Unknown capabilities are assumed
 # absent: a false "no" costs a re-upload, a false "yes" costs a failed turn.

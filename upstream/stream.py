@@ -451,8 +451,14 @@ def _response_error(event: ev.Event) -> tuple[str | None, str | None, str | None
 class Normalizer:
     """Turns typed events into PartialImage / FinalImage / Completed (see module docstring)."""
 
-    def __init__(self) -> None:
-        self.response_id: str | None = None
+    def __init__(
+        self, *, response_id: str | None = None, recorded_items: frozenset[str] = frozenset()
+    ) -> None:
+        """A resumed stream's normalizer starts from what was already recorded: the
+        response's id, and the image items whose final images were kept (a replayed
+        `response.completed` lists them again, and they must not come twice)."""
+        self.response_id: str | None = response_id
+        self.recorded_items = recorded_items
         self.finals: dict[str, FinalImage] = {}
         self.last_partials: dict[str, ev.Event] = {}
         self.failed_items: set[str] = set()
@@ -506,7 +512,7 @@ class Normalizer:
 
     def _final_from_item(self, key: str, item: dict[str, Any]) -> FinalImage | None:
         result = item.get("result")
-        if not result or key in self.finals:
+        if not result or key in self.finals or key in self.recorded_items:
             return None
         partial = self.last_partials.get(key)
         final = FinalImage(
@@ -555,7 +561,7 @@ class Normalizer:
     def _fallback_finals(self) -> list[FinalImage]:
         out = []
         for key, partial in self.last_partials.items():
-            if key in self.finals or key in self.failed_items:
+            if key in self.finals or key in self.failed_items or key in self.recorded_items:
                 continue
             final = _final_from_partial(partial)
             self.finals[key] = final
@@ -632,6 +638,7 @@ def _final_from_partial(partial: ev.Event) -> FinalImage:
 
 _HANDLERS: dict[type, Callable[[Normalizer, Any], list[Progress]]] = {
     ev.ResponseCreatedEvent: Normalizer._on_created,
+    ev.ResponseQueuedEvent: Normalizer._on_created,
     ev.ResponseInProgressEvent: Normalizer._on_created,
     ev.ImageGenCallPartialImageEvent: Normalizer._on_partial,
     ev.OutputItemDoneEvent: Normalizer._on_item_done,

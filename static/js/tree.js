@@ -123,6 +123,10 @@ export class TurnTree {
           turn.first_partial_at = null;
         }
         break;
+      case "turn.resumed":
+        // Another worker continues the same upstream response: what arrived stays.
+        turn.attempts = event.attempt ?? turn.attempts;
+        break;
       case "turn.partial_image":
         turn.first_partial_at = turn.first_partial_at || now;
         addImages(turn, [event.image]);

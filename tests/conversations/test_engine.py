@@ -172,7 +172,13 @@ def test_server_errors_three_times_end_in_a_clear_failure(run, conversation, ali
     assert not finals(turn)
 
 
+def on_a_provider_without_background_resume(conversation, sim) -> None:
+    use_gateway_provider()
+    sim.configure(gateway=True)
+
+
 def test_a_stream_cut_half_way_gets_one_fresh_attempt(run, conversation, alice, sim):
+    on_a_provider_without_background_resume(conversation, sim)
     sim.inject("cut", times=1)
     turn = run(
         conversation=conversation, author=alice, prompt="a dog", options={"partial_images": 2}
@@ -184,6 +190,7 @@ def test_a_stream_cut_half_way_gets_one_fresh_attempt(run, conversation, alice, 
 
 
 def test_a_stream_cut_twice_fails_clearly(run, conversation, alice, sim):
+    on_a_provider_without_background_resume(conversation, sim)
     sim.inject("cut", times=2)
     turn = run(
         conversation=conversation, author=alice, prompt="a dog", options={"partial_images": 2}

@@ -118,14 +118,15 @@ class Process:
         self.name, self.argv, self.env = name, argv, env
         self.log_path = log_dir / f"{name}.log"
         self.popen: subprocess.Popen | None = None
-        self.killed = False
+        # Set when the process was ended on purpose: its exit is no failure.
+        self.ended = False
 
     @property
     def pid(self) -> int:
         return self.popen.pid
 
     def start(self) -> Process:
-        self.killed = False
+        self.ended = False
         with open(self.log_path, "ab") as log:
             log.write(f"\n--- {' '.join(self.argv)}\n".encode())
             self.popen = subprocess.Popen(
@@ -139,7 +140,7 @@ class Process:
         return self
 
     def assert_alive(self) -> None:
-        if not self.killed and self.popen is not None and self.popen.poll() is not None:
+        if not self.ended and self.popen is not None and self.popen.poll() is not None:
             raise AssertionError(
                 f"{self.name} exited with {self.popen.returncode}:\n{self.log_tail()}"
             )
@@ -151,6 +152,7 @@ class Process:
     def stop(self, timeout: float = 10.0) -> None:
         if self.popen is None or self.popen.poll() is not None:
             return
+        self.ended = True
         self.signal(signal.SIGTERM)
         try:
             self.popen.wait(timeout)
@@ -159,7 +161,7 @@ class Process:
 
     def kill(self) -> None:
         """SIGKILL the whole group: no shutdown code runs, as when a machine dies."""
-        self.killed = True
+        self.ended = True
         self.signal(signal.SIGKILL)
         self.popen.wait(10)
 
@@ -451,6 +453,17 @@ class Stack:
             for r in self.simulator_requests()
             if r["path"] == "/v1/responses" and prompt in str(r["json"])
         ]
+
+    def simulator_generations(self, prompt: str) -> list[dict]:
+        """How many times the simulator generated each response for turns with this prompt."""
+        listed = httpx.get(f"{self.simulator_url}/_simulator/generations").json()
+        return [entry for entry in listed["responses"] if prompt in entry["prompt"]]
+
+    def simulator_response(self, response_id: str) -> dict:
+        """The response as the provider reports it (GET /v1/responses/{id})."""
+        response = httpx.get(f"{self.simulator_url}/v1/responses/{response_id}")
+        response.raise_for_status()
+        return response.json()
 
     def simulator_emissions(self) -> list[dict]:
         return httpx.get(f"{self.simulator_url}/_simulator/emissions").json()["emissions"]

@@ -39,6 +39,7 @@ pytestmark = pytest.mark.integration
 # The simulator spreads its latency over the stream: with 3 partials, a sixth of it
 # before each partial and the final, so a 6 s turn shows its first partial after ~2 s.
 SLOW_TURN_SECONDS = 6.0
+VERY_SLOW_TURN_SECONDS = 20.0
 
 
 def is_partial(message: dict) -> bool:
@@ -103,21 +104,21 @@ def test_three_server_errors_end_the_turn_with_a_clear_failure(stack: Stack, ali
     assert_settled(stack, alice, events[0]["conversation_id"], socket.view)
 
 
-def test_a_stream_cut_half_way_gets_one_fresh_attempt(stack: Stack, alice: Browser):
+def test_a_stream_cut_half_way_resumes_the_same_response(stack: Stack, alice: Browser):
     prompt = "a paper boat, its first stream cut"
     stack.simulator_fault("cut", times=1)
 
     socket, events = run_one_turn(stack, alice, "Boats", prompt)
 
-    restart = [e for e in events if e["type"] == "turn.started" and e.get("restarted_because")]
-    assert len(restart) == 1 and restart[0]["attempt"] == 2
-    after_restart = events[events.index(restart[0]) :]
-    assert event_types(after_restart) == STREAMED
-    assert len(stack.upstream_calls(prompt)) == 2
+    # The provider went on generating; the worker picked the stream up after the partial
+    # it had recorded, so the browser sees one clean stream.
+    assert event_types(events) == ["turn.queued", *STREAMED]
+    assert len(stack.upstream_calls(prompt)) == 1
+    (generated,) = stack.simulator_generations(prompt)
+    assert generated["generations"] == 1
     snapshot = assert_settled(stack, alice, events[0]["conversation_id"], socket.view)
     (turn,) = snapshot["turns"]
-    assert turn["status"] == "completed"
-    # The cut attempt's partial is gone from the database and from storage.
+    assert turn["status"] == "completed" and turn["response_id"] == generated["response_id"]
     assert sorted(i["partial_index"] for i in turn["images"] if i["role"] == "partial") == [0, 1, 2]
 
 
@@ -161,7 +162,7 @@ KILL_POINTS = {
 
 
 @pytest.mark.parametrize("kill_after", KILL_POINTS.values(), ids=KILL_POINTS.keys())
-def test_a_turn_whose_worker_is_killed_completes_once_after_redelivery(
+def test_a_turn_whose_worker_is_killed_resumes_the_same_response_after_redelivery(
     stack: Stack, alice: Browser, kill_after: str
 ):
     conversation_id = alice.create_conversation("Windmills")
@@ -190,15 +191,58 @@ def test_a_turn_whose_worker_is_killed_completes_once_after_redelivery(
 
     view, events = asyncio.run(scenario())
 
-    restarted = next(i for i, e in enumerate(events) if e["type"] == "turn.started")
-    assert events[restarted]["attempt"] == 2
-    assert event_types(events[restarted:]) == STREAMED
-    snapshot = assert_settled(stack, alice, conversation_id, view)
+    assert_resumed_once(stack, alice, conversation_id, view, events, prompt)
+
+
+def assert_resumed_once(
+    stack: Stack, browser: Browser, conversation_id: int, view, events: list, prompt: str
+) -> None:
+    """The turn went on where its stopped worker left it: resumed once on the same
+    response, generated once, every partial once in the page and in the database."""
+    resumed = next(i for i, e in enumerate(events) if e["type"] == "turn.resumed")
+    assert events[resumed]["attempt"] == 2
+    assert "turn.started" not in event_types(events[resumed:])
+    rest = event_types(events[resumed + 1 :])
+    assert rest == STREAMED[len(STREAMED) - len(rest) :], rest
+    snapshot = assert_settled(stack, browser, conversation_id, view)
     (stored,) = snapshot["turns"]
-    assert stored["status"] == "completed"
-    assert stored["attempts"] == 2
-    # The killed attempt's call, and one more for the redelivered task: no retry storm.
-    assert len(stack.upstream_calls(prompt)) == 2
+    assert stored["status"] == "completed" and stored["attempts"] == 2
+    partials = [i["partial_index"] for i in stored["images"] if i["role"] == "partial"]
+    assert sorted(partials) == [0, 1, 2]
+    assert len(stack.upstream_calls(prompt)) == 1
+    (generated,) = stack.simulator_generations(prompt)
+    assert generated["generations"] == 1
+    assert stored["response_id"] == generated["response_id"]
+
+
+def test_a_worker_told_to_stop_hands_its_turn_to_another_within_seconds(
+    stack: Stack, alice: Browser
+):
+    conversation_id = alice.create_conversation("Lighthouses")
+    prompt = "a lighthouse at dusk, its worker stopped"
+    # Slow enough to be streaming still once the second worker is up (several seconds).
+    stack.simulator_latency(VERY_SLOW_TURN_SECONDS, VERY_SLOW_TURN_SECONDS)
+
+    async def scenario():
+        async with open_socket(stack, alice, conversation_id) as socket:
+            await socket.receive()
+            turn = alice.start_turn(conversation_id, prompt, partial_images=3)
+            await socket.receive_until(is_partial)
+            stopping = stack.worker
+            stack.start_worker()
+            asked_at = time.monotonic()
+            # SIGTERM: Celery's warm shutdown, as a deploy or `docker stop` does.
+            await asyncio.to_thread(stopping.stop)
+            frames = await socket.receive_until(lambda m: m["type"] == "turn.resumed", timeout=10)
+            took = time.monotonic() - asked_at
+            frames += await socket.receive_turn(turn["id"], timeout=45)
+        return socket.view, [f for f in frames if f.get("turn_id") == turn["id"]], took
+
+    view, events, took = asyncio.run(scenario())
+
+    # Well inside the lease and the visibility timeout the turn would otherwise wait for.
+    assert took < min(LEASE_SECONDS, VISIBILITY_TIMEOUT) / 2, took
+    assert_resumed_once(stack, alice, conversation_id, view, events, prompt)
 
 
 # --- PostgreSQL and Redis -------------------------------------------------------------------

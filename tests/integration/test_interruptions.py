@@ -53,3 +53,6 @@ def test_cancelling_a_streaming_turn_stops_it_and_nothing_lands_afterwards(
     )
     assert not [name for name in stored_files(stack, stored) if name.startswith("final")]
     assert view.turns == database_view(snapshot)
+    # The provider was told to stop generating too.
+    (generated,) = stack.simulator_generations("a slow sunset")
+    assert stack.simulator_response(generated["response_id"])["status"] == "cancelled"

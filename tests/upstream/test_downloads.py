@@ -7,20 +7,17 @@ import httpx
 import pytest
 from PIL import Image
 
+from tests.factories import png_bytes
 from tests.upstream.loopback import LoopbackServer, Reply
 from upstream.downloads import DownloadFailed, LinkDownloader, is_public_address
 
 PUBLIC_GATEWAY = "https://gateway.example/v1"
 
 
-def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "red").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def image_reply(data: bytes | None = None) -> Reply:
-    return Reply(chunks=[data or png_bytes()], headers={"content-type": "image/png"})
+    return Reply(
+        chunks=[data or png_bytes((8, 8), "red", mode="RGB")], headers={"content-type": "image/png"}
+    )
 
 
 @pytest.fixture

@@ -113,3 +113,8 @@ def test_continuation_respects_a_profiles_strategy_list():
         has_response_id=True, has_image_call_id=True, is_branch=True
     )
     assert chosen == PREVIOUS_RESPONSE_ID
+
+
+def test_only_openai_resumes_background_responses():
+    assert get_profile("openai").background_resume
+    assert not get_profile("gateway").background_resume

@@ -13,7 +13,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from upstream.simulator import control, files, images, models, responses
-from upstream.simulator.api_errors import not_found
+from upstream.simulator.api_errors import invalid, not_found
+from upstream.simulator.background import BackgroundRun
 from upstream.simulator.context import CutConnection, RequestContext
 from upstream.simulator.http import Incoming, endpoint
 from upstream.simulator.personas import chat, links
@@ -26,6 +27,13 @@ async def create_response(request: Request, ctx: RequestContext, incoming: Incom
     await ctx.before_answer()
     plan = responses.plan_response(incoming.json, ctx)
     await ctx.before_answer()
+    if plan.background:
+        run = BackgroundRun(plan, ctx)
+        ctx.state.store.runs.put(plan.id, run)
+        run.start()
+        if plan.stream:
+            return sse(run.follow(None, cut=ctx.fault == "cut"))
+        return JSONResponse(run.view())
     if plan.stream:
         return sse(responses.stream(plan, ctx))
     body = await responses.complete(plan, ctx)
@@ -33,11 +41,65 @@ async def create_response(request: Request, ctx: RequestContext, incoming: Incom
 
 
 async def get_response(request: Request, ctx: RequestContext, incoming: Incoming) -> Response:
+    """Retrieve a response, or with `stream=true` follow its events after `starting_after`."""
+    await ctx.before_answer()
     response_id = request.path_params["response_id"]
+    run = ctx.state.store.runs.get(response_id)
     stored = ctx.state.store.responses.get(response_id)
-    if stored is None:
-        raise not_found(f"Response with id '{response_id}' not found.", "response_id")
-    return JSONResponse(responses.stored_view(stored))
+    if run is None and stored is None:
+        raise _response_not_found(response_id)
+    if request.query_params.get("stream", "").lower() not in ("true", "1"):
+        return JSONResponse(run.view() if run else responses.stored_view(stored))
+    if run is None:
+        raise invalid(
+            "Only responses created with 'background' set to true can be streamed again.",
+            "stream",
+        )
+    after = _starting_after(request)
+    return sse(run.follow(after, cut=ctx.fault == "cut"))
+
+
+async def cancel_response(request: Request, ctx: RequestContext, incoming: Incoming) -> Response:
+    await ctx.before_answer()
+    response_id = request.path_params["response_id"]
+    run = ctx.state.store.runs.get(response_id)
+    if run is not None:
+        return JSONResponse(run.cancel())
+    if ctx.state.store.responses.get(response_id) is not None:
+        raise invalid(
+            "Only responses created with 'background' set to true can be cancelled.",
+            "response_id",
+        )
+    raise _response_not_found(response_id)
+
+
+async def delete_response(request: Request, ctx: RequestContext, incoming: Incoming) -> Response:
+    response_id = request.path_params["response_id"]
+    run = ctx.state.store.runs.pop(response_id)
+    stored = ctx.state.store.responses.pop(response_id)
+    if run is None and stored is None:
+        raise _response_not_found(response_id)
+    if run is not None:
+        run.cancel()
+    return JSONResponse({"id": response_id, "object": "response", "deleted": True})
+
+
+def _response_not_found(response_id: str) -> Exception:
+    return not_found(f"Response with id '{response_id}' not found.", "response_id")
+
+
+def _starting_after(request: Request) -> int | None:
+    raw = request.query_params.get("starting_after")
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise invalid(
+            f"Invalid 'starting_after': expected an integer, got '{raw}'.",
+            "starting_after",
+            "invalid_type",
+        ) from None
 
 
 def sse(chunks: Any) -> StreamingResponse:
@@ -101,6 +163,8 @@ def create_app(state: SimulatorState | None = None) -> ASGIApp:
         route("/v1/models", models.list_models, ["GET"]),
         route("/v1/responses", create_response, ["POST"]),
         route("/v1/responses/{response_id}", get_response, ["GET"]),
+        route("/v1/responses/{response_id}", delete_response, ["DELETE"]),
+        route("/v1/responses/{response_id}/cancel", cancel_response, ["POST"]),
         route("/v1/images/generations", images.generations, ["POST"]),
         route("/v1/images/edits", images.edits, ["POST"]),
         route("/v1/images/variations", images.variations, ["POST"]),

@@ -1,5 +1,5 @@
 """/_simulator/* : health, settings, queued faults, recorded requests, partial image
-emission times, served image URLs."""
+emission times, generations per response, served image URLs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from upstream.simulator.state import SimulatorState
 
 def routes(state: SimulatorState) -> list[Route]:
     async def health(request: Request) -> Response:
-        return JSONResponse({"status": "ok", **_settings(state)})
+        generations = state.generations.total
+        return JSONResponse({"status": "ok", **_settings(state), "generations": generations})
 
     async def config(request: Request) -> Response:
         if request.method == "POST":
@@ -63,6 +64,12 @@ def routes(state: SimulatorState) -> list[Route]:
             return JSONResponse({"cleared": True})
         return JSONResponse({"emissions": state.emissions.all()})
 
+    async def generations(request: Request) -> Response:
+        if request.method == "DELETE":
+            state.generations.clear()
+            return JSONResponse({"cleared": True})
+        return JSONResponse(state.generations.all())
+
     async def image(request: Request) -> Response:
         blob = state.store.blobs.get(request.path_params["name"])
         if blob is None:
@@ -76,6 +83,7 @@ def routes(state: SimulatorState) -> list[Route]:
         Route("/_simulator/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/_simulator/requests", recorded, methods=["GET", "DELETE"]),
         Route("/_simulator/emissions", emissions, methods=["GET", "DELETE"]),
+        Route("/_simulator/generations", generations, methods=["GET", "DELETE"]),
         Route("/_simulator/images/{name}", image, methods=["GET"]),
     ]
 

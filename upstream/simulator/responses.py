@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,7 @@ class ResponsePlan:
     store: bool
     stream: bool
     tools: list[dict[str, Any]]
+    background: bool = False
     options: ImageOptions | None = None
     tasks: list[ImageTask] = field(default_factory=list)
     item_ids: list[str] = field(default_factory=list)
@@ -95,7 +97,13 @@ def plan_response(body: Any, ctx: RequestContext) -> ResponsePlan:
         stream=bool(body.get("stream")),
         tools=_echo_tools(body.get("tools") or []),
         input_pictures=pictures,
+        background=bool(body.get("background")),
     )
+    if plan.background and not plan.store:
+        raise invalid(
+            "Background responses must be stored: 'background' requires 'store' to be true.",
+            "store",
+        )
     if tool is not None and body.get("tool_choice") != "none":
         _plan_images(plan, tool, previous, ctx)
     return plan
@@ -342,7 +350,8 @@ def response_object(
         "object": "response",
         "created_at": ctx.created,
         "status": status,
-        "background": False,
+        "background": plan.background,
+        "completed_at": int(time.time()) if done else None,
         "error": error,
         "incomplete_details": None,
         "instructions": plan.instructions,
@@ -422,11 +431,15 @@ def remember(
 
 def stored_view(stored: StoredResponse) -> dict[str, Any]:
     """GET /v1/responses/{id}: image items come back with result null (reported behaviour)."""
+    return retrieved_view(stored.body)
+
+
+def retrieved_view(body: dict[str, Any]) -> dict[str, Any]:
     output = [
         {**item, "result": None} if item.get("type") == "image_generation_call" else item
-        for item in stored.body["output"]
+        for item in body.get("output") or []
     ]
-    return {**stored.body, "output": output}
+    return {**body, "output": output}
 
 
 # --- answering --------------------------------------------------------------------------------
@@ -440,6 +453,7 @@ async def complete(plan: ResponsePlan, ctx: RequestContext) -> dict[str, Any]:
     """The non-streaming answer: wait out the latency, then the whole Response object."""
     import anyio
 
+    ctx.state.generations.started(plan.id, prompt=plan.prompt, background=plan.background)
     await anyio.sleep(ctx.latency)
     if ctx.fault == "moderation_stream":
         return response_object(plan, ctx, status="failed", output=[], error=_moderation_error(ctx))
@@ -457,9 +471,16 @@ def _moderation_error(ctx: RequestContext) -> dict[str, Any]:
     return {"code": blocked.code, "message": blocked.message}
 
 
-async def stream(plan: ResponsePlan, ctx: RequestContext) -> AsyncIterator[bytes]:
-    """The SSE stream in the order of protocol §2.2, with latency spread between events."""
-    seq = Sequencer(numbered=True)
+async def stream(
+    plan: ResponsePlan, ctx: RequestContext, seq: Sequencer | None = None
+) -> AsyncIterator[bytes]:
+    """The SSE stream in the order of protocol §2.2, with latency spread between events.
+
+    A background response is first `queued` (with a `response.queued` event), as OpenAI's
+    are; `seq` may observe the events (see background.py).
+    """
+    seq = seq or Sequencer(numbered=True)
+    ctx.state.generations.started(plan.id, prompt=plan.prompt, background=plan.background)
     # One pause before each image, one per partial, one before it completes, one before the text.
     pauses = sum(t.options.partial_images + 2 for t in plan.tasks) + 1
     step = ctx.latency / pauses
@@ -467,9 +488,13 @@ async def stream(plan: ResponsePlan, ctx: RequestContext) -> AsyncIterator[bytes
     def keepalive() -> bytes:
         return seq.event("keepalive")
 
+    first = "queued" if plan.background else "in_progress"
     yield seq.event(
-        "response.created", response=response_object(plan, ctx, status="in_progress", output=[])
+        "response.created", response=response_object(plan, ctx, status=first, output=[])
     )
+    if plan.background:
+        queued = response_object(plan, ctx, status="queued", output=[])
+        yield seq.event("response.queued", response=queued)
     yield seq.event(
         "response.in_progress", response=response_object(plan, ctx, status="in_progress", output=[])
     )

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
+
+# Called with (sequence_number, event type, data, frame) for every event a Sequencer frames.
+Observer = Callable[[int, str, dict[str, Any], bytes], None]
 
 SSE_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 SSE_MEDIA_TYPE = "text/event-stream; charset=utf-8"
@@ -20,15 +24,24 @@ def comment(text: str = "keepalive") -> bytes:
 
 
 class Sequencer:
-    """Numbers Responses events from 0; Images API streams carry no sequence_number."""
+    """Numbers Responses events from 0; Images API streams carry no sequence_number.
 
-    def __init__(self, numbered: bool = True) -> None:
+    `observer` sees every numbered event as it is framed: a background response keeps them
+    so a client can resume the stream after any sequence number.
+    """
+
+    def __init__(self, numbered: bool = True, observer: Observer | None = None) -> None:
         self.numbered = numbered
+        self.observer = observer
         self.next = 0
 
     def event(self, event_type: str, **fields: Any) -> bytes:
         data: dict[str, Any] = {"type": event_type, **fields}
-        if self.numbered:
-            data["sequence_number"] = self.next
-            self.next += 1
-        return frame(event_type, data)
+        if not self.numbered:
+            return frame(event_type, data)
+        number = data["sequence_number"] = self.next
+        self.next += 1
+        framed = frame(event_type, data)
+        if self.observer is not None:
+            self.observer(number, event_type, data, framed)
+        return framed

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from upstream.simulator.emissions import Emissions
 from upstream.simulator.faults import FaultQueue
+from upstream.simulator.generations import Generations
 from upstream.simulator.personas import get_persona
 from upstream.simulator.personas.links import ExpiringLinks
 from upstream.simulator.recording import Recorder
@@ -43,6 +44,7 @@ class SimulatorState:
     faults: FaultQueue = field(default_factory=FaultQueue)
     recorder: Recorder = field(default_factory=Recorder)
     emissions: Emissions = field(default_factory=Emissions)
+    generations: Generations = field(default_factory=Generations)
     store: Store = field(default_factory=Store)
     links: ExpiringLinks = field(default_factory=ExpiringLinks)
     # Settings are changed from test threads while the server reads them.
@@ -92,3 +94,4 @@ class SimulatorState:
         self.faults.clear()
         self.recorder.clear()
         self.emissions.clear()
+        self.generations.clear()

@@ -67,8 +67,14 @@ class StoredFile:
     meta: dict[str, Any]
 
 
+# Background runs keep every event, images included, so fewer of them are kept.
+BACKGROUND_CAPACITY = 300
+
+
 class Store:
     def __init__(self, capacity: int = 2000) -> None:
+        # Background responses by id (upstream.simulator.background.BackgroundRun).
+        self.runs: LRU[Any] = LRU(min(capacity, BACKGROUND_CAPACITY))
         self.responses: LRU[StoredResponse] = LRU(capacity)
         self.image_calls: LRU[StoredImageCall] = LRU(capacity)
         self.files: LRU[StoredFile] = LRU(capacity)

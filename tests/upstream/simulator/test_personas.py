@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import json
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from PIL import Image
 
+from tests.factories import png_bytes
 from tests.upstream.test_downloads import fake_dns
 from upstream import errors
 from upstream import events as ev
@@ -45,9 +44,7 @@ def calls(sim: RunningSimulator, path: str) -> list[dict]:
 
 
 def png(size: tuple[int, int] = (1024, 1024), colour: str = "red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, format="PNG")
-    return buffer.getvalue()
+    return png_bytes(size, colour, mode="RGB")
 
 
 RESPONSES_BODY = {

@@ -24,6 +24,7 @@ def test_start_in_thread_serves_on_a_loopback_port_and_stops():
             "gateway": True,
             "persona": "",
             "link_ttl": 3600.0,
+            "generations": 0,
         }
     finally:
         running.stop()
