@@ -56,6 +56,9 @@ class Candidate:
     api_mode: str
     model: str
     options: Mapping[str, Any]
+    # Who serves it (a providers.Provider) and what its model can do (ImageModelSpec).
+    provider: Any = None
+    model_spec: Any = None
 
 
 @dataclass(frozen=True)

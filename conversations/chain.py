@@ -7,12 +7,13 @@ as input. When a provider rejects a stored id the call falls back to resending t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
 
 from conversations.models import Image, Turn
+from providers.clients import profile_for
 from upstream.capabilities import get_model
 from upstream.client import InputFile, UpstreamClient
 from upstream.profiles import ProviderProfile, get_profile
@@ -70,7 +71,7 @@ class CallPlan:
 
 
 def plan_call(turn: Turn) -> CallPlan:
-    profile = get_profile(turn.conversation.provider_profile)
+    profile = turn_profile(turn)
     references = [_input_file(image) for image in _images(turn, Image.Role.REFERENCE)]
     masks = _images(turn, Image.Role.MASK)
     mask = _input_file(masks[0]) if masks else None
@@ -85,6 +86,10 @@ def _responses_call(turn, profile, references, mask, parent_image) -> CallPlan:
     build = _responses_builder(turn, profile, references, mask)
     if parent is None or parent_image is None:
         return CallPlan(build(None, ""))
+    if parent.provider_id != turn.provider_id:
+        # Stored ids live at the provider that made them; another one has never seen them.
+        resend = build(Continuation(RESEND_IMAGE, image=_input_file(parent_image)), "")
+        return CallPlan(replace(resend, note=_other_provider_note(parent)))
     # The parent's picture is the image being edited: with a mask (which applies to the
     # first input image) or references beside it, it must be in the request itself, first,
     # or the model edits a reference instead.
@@ -134,13 +139,14 @@ def _images_call(turn, profile, references, mask, parent_image) -> CallPlan:
     # The image being edited goes first, references after it: a mask applies to the first.
     images = ([_input_file(parent_image)] if parent_image else []) + references
     spec = get_model(turn.image_model)
+    may_stream = turn.provider.images_streaming if turn.provider_id else True
     payload = build_images_params(
         profile=profile,
         mode=turn.api_mode,
         model=turn.image_model,
         prompt=turn.prompt,
         options=turn.options,
-        stream=spec.supports_streaming,
+        stream=spec.supports_streaming and may_stream,
     )
     resent = turn.api_mode != Turn.ApiMode.GENERATE and parent_image is not None
     call = UpstreamCall(
@@ -152,6 +158,21 @@ def _images_call(turn, profile, references, mask, parent_image) -> CallPlan:
         mask=mask,
     )
     return CallPlan(call)
+
+
+def turn_profile(turn: Turn) -> ProviderProfile:
+    """The profile of the provider the turn runs on (the conversation's for older turns)."""
+    if turn.provider_id is None:
+        return get_profile(turn.conversation.provider_profile)
+    return profile_for(turn.provider)
+
+
+def _other_provider_note(parent: Turn) -> str:
+    made_by = parent.provider.name if parent.provider_id else "the provider Studio used before"
+    return (
+        f"Resent the parent's image as input: it was made at {made_by}, whose stored ids "
+        "another provider cannot read."
+    )
 
 
 def _is_branch(turn: Turn) -> bool:

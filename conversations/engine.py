@@ -21,6 +21,10 @@ from conversations.events import record_and_announce
 from conversations.models import Turn
 from conversations.recording import discard_attempt_output
 from conversations.turn_output import TurnOutput
+from providers.clients import client_for
+from providers.crypto import UnreadableKey
+from providers.selection import default_provider
+from providers.services import mark_model_unavailable, unavailable_message
 from upstream.client import UpstreamClient
 from upstream.errors import StreamClosed, StreamInterrupted, UpstreamError
 from upstream.stream import Completed, FinalImage, ImagesResult, PartialImage
@@ -28,19 +32,21 @@ from upstream.stream import Completed, FinalImage, ImagesResult, PartialImage
 log = logging.getLogger(__name__)
 
 
-def make_client() -> UpstreamClient:
-    return UpstreamClient(
-        settings.OPENAI_BASE_URL,
-        settings.OPENAI_API_KEY or "sk-simulator",
-        max_retries=settings.UPSTREAM_MAX_RETRIES,
-    )
+def make_client(turn: Turn) -> UpstreamClient:
+    """The client of the provider the turn was started on (the environment's for older turns)."""
+    return client_for(turn.provider or default_provider())
 
 
 def run_turn(turn_id: int) -> None:
     turn = claim_turn(turn_id)
     if turn is None:
         return
-    with make_client() as client:
+    try:
+        client = make_client(turn)
+    except UnreadableKey as exc:
+        TurnOutput(turn).fail("provider_key_unreadable", str(exc))
+        return
+    with client:
         _run_claimed(turn, client)
 
 
@@ -68,7 +74,9 @@ def claim_turn(turn_id: int) -> Turn | None:
         if not claimed:
             _give_up_if_exhausted(turn_id, claimable)
             return None
-        turn = Turn.objects.select_related("conversation", "parent").get(pk=turn_id)
+        turn = Turn.objects.select_related("conversation", "parent__provider", "provider").get(
+            pk=turn_id
+        )
         if turn.upstream_response_id:
             record_and_announce(turn, "turn.resumed", attempt=turn.attempts)
             return turn
@@ -113,12 +121,20 @@ def _run_claimed(turn: Turn, client: UpstreamClient) -> None:
                 return
             fresh_attempt_used = True
         except UpstreamError as exc:
-            output.fail_from(exc)
+            if exc.is_model_unavailable and turn.provider_id:
+                _model_gone(turn, exc, output)
+            else:
+                output.fail_from(exc)
             return
         except Exception:
             log.exception("turn %s failed unexpectedly", turn.pk)
             output.fail("internal_error", "Something went wrong on our side; try again.")
             return
+
+
+def _model_gone(turn: Turn, exc: UpstreamError, output: TurnOutput) -> None:
+    mark_model_unavailable(provider=turn.provider, model=turn.image_model, reason=exc.message)
+    output.fail("model_not_found", unavailable_message(turn.provider, turn.image_model))
 
 
 def _attempt(turn: Turn, client: UpstreamClient, output: TurnOutput) -> None:

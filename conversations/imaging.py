@@ -63,6 +63,7 @@ def check_upload(
         image, info = decoded
         if mask_for is not None:
             image, data = _as_mask(image, data, size=mask_for)
+            image, data = _mask_under_limit(image, data)
             info = ImageInfo("png", *image.size, True, hashlib.sha256(data).hexdigest(), len(data))
         return CheckedImage(data, info, _thumbnail(image, THUMBNAIL_EDGE))
 
@@ -128,15 +129,42 @@ def _unreadable_message(label: str, exc: Exception) -> str:
     return f"The {label} is damaged or cut short and cannot be read."
 
 
+# CreateImageEditRequest.mask: "a valid PNG file, less than 4MB".
+MASK_MAX_BYTES = 4 * 1024 * 1024
+
+
 def prepare_mask(data: bytes, *, size: tuple[int, int]) -> bytes:
-    """Return the mask as a PNG with alpha, of exactly ``size``.
+    """Return the mask as a PNG with alpha, of exactly ``size`` and under 4 MB.
 
     A mask with alpha is used as it is: alpha 0 marks the area to change. A mask without
     alpha (black and white) becomes its own alpha, as OpenAI's guide converts it: black
-    marks the area to change.
+    marks the area to change. A mask over 4 MB is re-encoded to what the provider reads of
+    it, which compresses to a small fraction.
     """
     with PILImage.open(io.BytesIO(data)) as mask:
-        return _as_mask(mask, data, size=size)[1]
+        return _mask_under_limit(*_as_mask(mask, data, size=size))[1]
+
+
+def _mask_under_limit(mask: PILImage.Image, data: bytes) -> tuple[PILImage.Image, bytes]:
+    if len(data) < MASK_MAX_BYTES:
+        return mask, data
+    slim = _alpha_only(mask)
+    if len(slim) < MASK_MAX_BYTES:
+        return PILImage.open(io.BytesIO(slim)), slim
+    raise InvalidImage(
+        f"The mask is {len(slim) / 1_048_576:.1f} MB even after compressing it, and image "
+        f"providers take masks under {MASK_MAX_BYTES / 1_048_576:.3g} MB; paint it with fewer "
+        "fine details or use a smaller image."
+    )
+
+
+def _alpha_only(mask: PILImage.Image) -> bytes:
+    """Black with the mask's alpha, cut to 0 or 255: the provider edits only where alpha is
+    0, so the colours and partial transparency it ignores are what made the file large."""
+    alpha = mask.convert("RGBA").getchannel("A").point(lambda a: 0 if a == 0 else 255)
+    slim = PILImage.new("LA", mask.size, 0)
+    slim.putalpha(alpha)
+    return encode(slim, "png", optimize=True)
 
 
 def _as_mask(

@@ -71,6 +71,10 @@ class Turn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="turns"
     )
     prompt = models.TextField()
+    # Where the turn ran; null for turns from before providers were rows.
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     api_mode = models.CharField(max_length=20, choices=ApiMode, default=ApiMode.RESPONSES)
     image_model = models.CharField(max_length=60)
     text_model = models.CharField(max_length=60, blank=True)
@@ -78,8 +82,9 @@ class Turn(models.Model):
     status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
     sequence = models.PositiveBigIntegerField(default=0)
 
-    response_id = models.CharField(max_length=120, blank=True)
-    previous_response_id = models.CharField(max_length=120, blank=True)
+    # Ids are the provider's to shape: a gateway answered with a 473-character one.
+    response_id = models.TextField(blank=True)
+    previous_response_id = models.TextField(blank=True)
     continuation = models.CharField(max_length=30, choices=Continuation, blank=True)
     continuation_note = models.CharField(max_length=300, blank=True)
     revised_prompt = models.TextField(blank=True)
@@ -155,7 +160,7 @@ class Image(models.Model):
     role = models.CharField(max_length=20, choices=Role)
     position = models.PositiveSmallIntegerField(default=0)
     partial_index = models.PositiveSmallIntegerField(null=True, blank=True)
-    image_call_id = models.CharField(max_length=120, blank=True)
+    image_call_id = models.TextField(blank=True)
     file = models.FileField(upload_to=image_upload_path, max_length=300)
     thumbnail = models.FileField(upload_to=image_upload_path, max_length=300, blank=True)
     # A light WebP of partials and finals for the live view (conversations.previews).

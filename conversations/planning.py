@@ -17,9 +17,11 @@ from common.errors import InvalidInput
 from common.text import clean_text
 from conversations import imaging
 from conversations.models import Conversation, Image, Turn
+from providers.models import Provider
+from providers.selection import Choice, ChoiceRefused, choose
 from upstream.capabilities import validate_options
 from upstream.errors import InvalidRequest
-from upstream.profiles import get_profile
+from upstream.model_specs import ImageModelSpec
 
 IMAGE_MODES = {Turn.ApiMode.EDIT, Turn.ApiMode.VARIATION}
 
@@ -52,7 +54,9 @@ class TurnPlan:
 
     prompt: str
     api_mode: str
+    provider: Provider
     model: str
+    model_spec: ImageModelSpec
     options: dict[str, Any]
     references: list[imaging.CheckedImage]
     mask: imaging.CheckedImage | None
@@ -79,7 +83,7 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
     merged = {**conversation.default_options, **options_dict(request.options)}
     # The provider's moderation level is the site's or the team's policy, not a turn's choice.
     merged.pop("moderation", None)
-    model = str(merged.pop("model", "") or settings.STUDIO_IMAGE_MODEL)
+    choice = _choose(conversation=conversation, options=merged, api_mode=api_mode)
     references = [
         _check_upload(upload, label=f"reference image {i + 1}", field="references")
         for i, upload in enumerate(request.references)
@@ -87,10 +91,9 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
     parent_image = _parent_image(parent)
     source = _source_size(parent_image=parent_image, references=references, api_mode=api_mode)
     normalized = _validate_options(
-        model=model,
+        choice=choice,
         api_mode=api_mode,
         options=merged,
-        conversation=conversation,
         prompt=prompt,
         image_count=len(references) + (1 if parent_image else 0),
         has_mask=request.mask is not None,
@@ -98,13 +101,28 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
     mask = None
     if request.mask is not None:
         mask = _check_mask(request.mask, source=source)
-    return TurnPlan(prompt, api_mode, model, normalized, references, mask)
+    return TurnPlan(
+        prompt, api_mode, choice.provider, choice.model, choice.spec, normalized, references, mask
+    )
 
 
 def options_dict(options: Any) -> dict[str, Any]:
     if not isinstance(options, dict):
         raise InvalidInput("Options must be a JSON object.", field="options")
     return {str(key): value for key, value in options.items() if value not in (None, "")}
+
+
+def _choose(*, conversation: Conversation, options: dict, api_mode: str) -> Choice:
+    """The provider and model (taken out of ``options``), refused before anything is sent."""
+    try:
+        return choose(
+            provider_id=options.pop("provider", None),
+            model=str(options.pop("model", "") or ""),
+            mode=api_mode,
+            team=conversation.team if conversation.team_id else None,
+        )
+    except ChoiceRefused as exc:
+        raise InvalidInput(exc.message, field=exc.field, status=exc.status) from None
 
 
 def _check_parent(*, conversation: Conversation, parent: Turn) -> None:
@@ -173,24 +191,24 @@ def _source_size(
 
 def _validate_options(
     *,
-    model: str,
+    choice: Choice,
     api_mode: str,
     options: dict[str, Any],
-    conversation: Conversation,
     prompt: str,
     image_count: int,
     has_mask: bool,
 ) -> dict[str, Any]:
+    profile = choice.profile
     try:
-        profile = get_profile(conversation.provider_profile)
         normalized = validate_options(
-            model=model,
+            model=choice.model,
             mode=api_mode,
             options=options,
             profile=profile,
             prompt=prompt,
             image_count=image_count,
             has_mask=has_mask,
+            spec=choice.spec,
         )
     except InvalidRequest as exc:
         raise InvalidInput(exc.message, field=exc.param or "options") from None

@@ -85,6 +85,7 @@ def present_turn(turn: Turn, images: list[Image] | None = None) -> dict[str, Any
         "author": turn.author.get_username() if turn.author_id else None,
         "prompt": turn.prompt,
         "api_mode": turn.api_mode,
+        "provider_id": turn.provider_id,
         "image_model": turn.image_model,
         "text_model": turn.text_model,
         "options": turn.options,

@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 
 from conversations import handback, streams
-from conversations.chain import UpstreamCall
+from conversations.chain import UpstreamCall, turn_profile
 from conversations.models import Turn
 from conversations.turn_output import TurnOutput
 from upstream import background
@@ -33,7 +33,6 @@ from upstream import events as ev
 from upstream.background import ResponseObject
 from upstream.client import UpstreamClient
 from upstream.errors import NotFoundError, StreamClosed, StreamInterrupted, UpstreamError
-from upstream.profiles import get_profile
 from upstream.stream import (
     Completed,
     FinalImage,
@@ -56,7 +55,7 @@ def applies(call: UpstreamCall, turn: Turn) -> bool:
     """True for a Responses call on a provider that resumes background responses."""
     if call.mode != Turn.ApiMode.RESPONSES:
         return False
-    return get_profile(turn.conversation.provider_profile).background_resume
+    return turn_profile(turn).background_resume
 
 
 def perform(call: UpstreamCall, client: UpstreamClient, output: TurnOutput, *, record: Record):

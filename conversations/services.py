@@ -130,6 +130,8 @@ def _candidate(request: TurnRequest, plan: TurnPlan) -> Candidate:
         api_mode=plan.api_mode,
         model=plan.model,
         options=plan.options,
+        provider=plan.provider,
+        model_spec=plan.model_spec,
     )
 
 
@@ -138,6 +140,7 @@ def _create_turn(request: TurnRequest, candidate: Candidate, fields: dict[str, A
         conversation=request.conversation,
         parent=request.parent,
         author=request.author,
+        provider=candidate.provider,
         prompt=candidate.prompt,
         api_mode=candidate.api_mode,
         image_model=candidate.model,
@@ -185,7 +188,7 @@ def retry_turn(*, turn: Turn, author) -> Turn:
             prompt=turn.prompt,
             parent=turn.parent,
             api_mode=turn.api_mode,
-            options={"model": turn.image_model, **turn.options},
+            options={"model": turn.image_model, "provider": turn.provider_id, **turn.options},
             references=inputs.get(Image.Role.REFERENCE, []),
             mask=(inputs.get(Image.Role.MASK) or [None])[0],
         )

@@ -40,7 +40,8 @@ def refuse_blocked_terms(applicant: Applicant) -> None:
 
 def add_moderation_level(candidate: Candidate) -> Contribution | None:
     """GPT image models take the site's or the team's level; other models have none."""
-    if not get_model(candidate.model).is_gpt_image:
+    spec = candidate.model_spec or get_model(candidate.model)
+    if not spec.is_gpt_image:
         return None
     return Contribution(options={"moderation": moderation_level(candidate.conversation)})
 

@@ -17,6 +17,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from conversations import dispatch, events, sweep  # noqa: E402
 from conversations.routing import websocket_urlpatterns  # noqa: E402
+from providers.timer import ensure_embedded_refresher  # noqa: E402
 from studio.origins import SameOriginWebsockets  # noqa: E402
 
 
@@ -35,6 +36,7 @@ class ServerProcess:
             self.serving = True
             if settings.TURN_DISPATCH == "in_process":
                 sweep.start_embedded_sweeper(redispatch=dispatch.dispatch_turn)
+                ensure_embedded_refresher()
         return await self.app(scope, receive, send)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from pathlib import Path
 from typing import Any
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -54,3 +56,24 @@ def env_json(name: str, default: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError(f"{name} must be a JSON object; got {type(value).__name__}")
     return value
+
+
+def local_encryption_key(var_dir: Path) -> str:
+    """The embedded mode's Fernet key in ``var_dir``, generated on first start (owner-only)."""
+    path = var_dir / "encryption.key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process of this start wrote it first
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(Fernet.generate_key().decode("ascii"))
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.05)  # written by a process starting beside this one
+    raise RuntimeError(f"{path} is empty; delete it to have a new key generated.")

@@ -15,7 +15,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from studio.env import env_bool, env_int, env_json, env_list, env_str
+from studio.env import env_bool, env_int, env_json, env_list, env_str, local_encryption_key
 from studio.secret_key import load_or_create_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "galleries",
     "usage",
     "moderation",
+    "providers",
     "favourites",
 ]
 
@@ -194,6 +195,10 @@ CELERY_TASK_ROUTES = {"conversations.tasks.run_turn": {"queue": "streams"}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-turns": {"task": "conversations.tasks.sweep_stuck_turns", "schedule": 60.0},
+    "refresh-provider-models": {
+        "task": "providers.tasks.refresh_all_models",
+        "schedule": float(env_int("PROVIDER_MODELS_REFRESH_SECONDS", 86_400)),
+    },
 }
 
 # --- Turns --------------------------------------------------------------------------------
@@ -217,8 +222,15 @@ OPENAI_BASE_URL = env_str("OPENAI_BASE_URL") or (
 )
 STUDIO_PROVIDER_PROFILE = env_str("STUDIO_PROVIDER_PROFILE", "openai")
 STUDIO_TEXT_MODEL = env_str("STUDIO_TEXT_MODEL", "gpt-5")
-STUDIO_IMAGE_MODEL = env_str("STUDIO_IMAGE_MODEL", "gpt-image-1")
+# OpenAI shut down every older image model by 2026-12-01; gpt-image-2 is the current one.
+STUDIO_IMAGE_MODEL = env_str("STUDIO_IMAGE_MODEL", "gpt-image-2")
 UPSTREAM_MAX_RETRIES = env_int("UPSTREAM_MAX_RETRIES", 2)
+# Fernet keys (comma-separated, newest first) that encrypt providers' API keys at rest.
+# Unset: one is generated into var/ on first start, which suits one machine; processes on
+# several machines must share one set.
+STUDIO_ENCRYPTION_KEY = env_str("STUDIO_ENCRYPTION_KEY") or local_encryption_key(VAR_DIR)
+# How often each provider's model list is fetched again (beat, or the embedded timer).
+PROVIDER_MODELS_REFRESH_SECONDS = env_int("PROVIDER_MODELS_REFRESH_SECONDS", 86_400)
 # The provider's moderation level for GPT image models; a team may choose its own.
 STUDIO_MODERATION = env_str("STUDIO_MODERATION", "auto").strip().lower()
 if STUDIO_MODERATION not in ("auto", "low"):

@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("providers/", include("providers.urls")),
     path("api/capabilities/", views.capabilities, name="capabilities"),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path(

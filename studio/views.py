@@ -10,11 +10,14 @@ from django.views.decorators.http import require_GET
 
 from common.api import api_view
 from common.errors import InvalidInput
+from common.ids import is_id
+from common.shortcuts import found_or_404
 from conversations.models import Turn
+from conversations.selectors import get_conversation_for_user
 from moderation.models import Reason
 from moderation.policy import moderation_setting
+from providers.presenters import present_options
 from studio.health import check_all
-from upstream.capabilities import MODELS, allowed_choices
 from upstream.profiles import get_profile
 
 
@@ -43,14 +46,24 @@ def capabilities(request: HttpRequest) -> JsonResponse:
         profile = get_profile(request.GET.get("profile") or settings.STUDIO_PROVIDER_PROFILE)
     except ValueError as exc:
         raise InvalidInput(str(exc), field="profile") from None
+    # A shared conversation offers what its team may use.
+    conversation = _conversation_from_query(request)
     return JsonResponse(
         {
             "profile": profile.name,
-            "default_model": settings.STUDIO_IMAGE_MODEL,
+            **present_options(conversation.team if conversation else None),
             "api_modes": [{"value": v, "label": label} for v, label in Turn.ApiMode.choices],
-            "models": {name: allowed_choices(name, profile) for name in MODELS},
             # Read-only: the site or the conversation's team decides (docs/api.md).
             "moderation": moderation_setting(),
             "flag_reasons": [{"value": v, "label": label} for v, label in Reason.choices],
         }
     )
+
+
+def _conversation_from_query(request: HttpRequest):
+    raw = request.GET.get("conversation", "")
+    if not raw:
+        return None
+    if not is_id(raw):
+        raise InvalidInput("conversation must be a conversation id.", field="conversation")
+    return found_or_404(get_conversation_for_user(request.user, raw))

@@ -22,6 +22,8 @@ from common.errors import InvalidInput
 from common.ids import is_id
 from common.rate_limits import check_creation_rate
 from common.shortcuts import found_or_404
+from providers.presenters import team_policy_form
+from providers.services import ProviderInputError, set_team_policy
 from teams import selectors, services
 from teams.access import get_membership, memberships_of
 from teams.models import Invitation, Membership
@@ -184,7 +186,24 @@ def _leave(request: HttpRequest, membership: Membership) -> str:
     return _("You left %(team)s.") % {"team": membership.team.name}
 
 
+def _limit_models(request: HttpRequest, membership: Membership) -> str:
+    _require_owner(membership)
+    form = request.POST
+    try:
+        set_team_policy(
+            team=membership.team,
+            by=request.user,
+            provider_ids=[int(v) for v in form.getlist("providers") if v.isdigit()],
+            models=form.getlist("models"),
+            default=form.get("default", ""),
+        )
+    except ProviderInputError as exc:
+        raise InvalidInput(exc.message, field=exc.field) from None
+    return "The team's providers and models are saved."
+
+
 TEAM_ACTIONS: dict[str, Callable[[HttpRequest, Membership], str]] = {
+    "models": _limit_models,
     "rename": _rename,
     "delete": _delete,
     "invite": _invite,
@@ -236,6 +255,7 @@ def _team_page(
         "error": error,
     }
     if membership.is_owner:
+        context["model_policy"] = team_policy_form(team)
         context["invitations"] = [
             (invitation, _join_url(request, invitation))
             for invitation in selectors.open_invitations_of(team)

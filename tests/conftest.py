@@ -37,10 +37,14 @@ def simulator() -> Iterator[RunningSimulator]:
 def sim(simulator: RunningSimulator) -> Iterator[RunningSimulator]:
     """The shared simulator, reset to defaults around each test."""
     simulator.clear()
-    simulator.configure(latency=(0.0, 0.0), gateway=False, realistic=False)
+    simulator.configure(
+        latency=(0.0, 0.0), gateway=False, models=[], id_length=0, api_key="", realistic=False
+    )
     yield simulator
     simulator.clear()
-    simulator.configure(latency=(0.0, 0.0), gateway=False, realistic=False)
+    simulator.configure(
+        latency=(0.0, 0.0), gateway=False, models=[], id_length=0, api_key="", realistic=False
+    )
 
 
 @pytest.fixture
@@ -58,14 +62,19 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def studio_settings(media, sim):
-    """Unit-test settings: turns run inline on commit, in-memory channels, the simulator."""
+def studio_settings(media, sim, django_db_blocker):
+    """Unit-test settings: turns run inline on commit, in-memory channels, the simulator
+    as the environment's provider."""
     settings = media
     settings.TURN_DISPATCH = "inline"
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     settings.OPENAI_BASE_URL = sim.url
     settings.OPENAI_API_KEY = ""
     settings.UPSTREAM_MAX_RETRIES = 2
+    from providers.seeding import seed_from_environment
+
+    with django_db_blocker.unblock():
+        seed_from_environment()
     return settings
 
 

@@ -62,3 +62,13 @@ def session_cookie(user) -> bytes:
     client = Client()
     client.force_login(user)
     return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+def use_gateway_provider(name: str = "gateway"):
+    """Make the environment's (simulated) provider a constrained gateway named ``name``."""
+    from providers.models import Provider
+
+    provider = Provider.objects.get(from_environment=True)
+    provider.name, provider.wire_profile, provider.stored_ids = name, "gateway", False
+    provider.save()
+    return provider

@@ -58,14 +58,16 @@ def validate_options(
     prompt: str = "",
     image_count: int = 0,
     has_mask: bool = False,
+    spec: ImageModelSpec | None = None,
 ) -> dict[str, Any]:
     """Normalized options for `model` in `mode`, or InvalidRequest(message, param=field).
 
     image_count is the number of input images the request will carry (for Responses,
     including a resent earlier image). `n` is kept for the Responses mode too: the tool
-    has no `n`, so the engine turns it into a prompt request or parallel calls.
+    has no `n`, so the engine turns it into a prompt request or parallel calls. `spec`
+    replaces the built-in table's entry (a provider's catalogue with staff overrides).
     """
-    spec = get_model(model)
+    spec = spec or get_model(model)
     _check_mode(spec, mode)
     normalized = _normalize(options)
     for name, value in normalized.items():
@@ -181,11 +183,17 @@ def _check_background(spec: ImageModelSpec, mode: str, profile: ProviderProfile,
     if not spec.is_gpt_image:
         raise _not_supported("background", spec)
     background = _enum("background", value, BACKGROUNDS, spec.name)
-    if background == "transparent" and not spec.supports_transparency:
+    if background == "transparent" and not _transparency(spec, profile):
         raise InvalidRequest(
-            f"{spec.name} cannot make a transparent background.", param="background"
+            f"{spec.name} cannot make a transparent background"
+            f"{' with the ' + profile.name + ' provider' if spec.supports_transparency else ''}.",
+            param="background",
         )
     return background
+
+
+def _transparency(spec: ImageModelSpec, profile: ProviderProfile) -> bool:
+    return spec.supports_transparency and spec.name not in profile.rejects_transparency_models
 
 
 def _check_moderation(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
@@ -208,12 +216,6 @@ def _check_input_fidelity(
     if mode == "generate":
         raise InvalidRequest(
             "input_fidelity only applies when there are input images (edit or the Responses tool).",
-            param="input_fidelity",
-        )
-    if value not in spec.input_fidelities and spec.input_fidelities == ("high",):
-        raise InvalidRequest(
-            f"{spec.name} always reads input images at high fidelity; "
-            "input_fidelity can only be 'high'.",
             param="input_fidelity",
         )
     return _enum("input_fidelity", value, spec.input_fidelities, spec.name)
@@ -376,9 +378,11 @@ def _aspect_distance(table_size: str, width: int, height: int) -> float:
 # What a UI may offer
 
 
-def allowed_choices(model: str, profile: ProviderProfile) -> dict[str, Any]:
+def allowed_choices(
+    model: str, profile: ProviderProfile, spec: ImageModelSpec | None = None
+) -> dict[str, Any]:
     """The options panel's facts for `model` under `profile`, as JSON-able data."""
-    spec = get_model(model)
+    spec = spec or get_model(model)
     fidelities = (
         [] if spec.name in profile.rejects_input_fidelity_models else list(spec.input_fidelities)
     )
@@ -394,8 +398,9 @@ def allowed_choices(model: str, profile: ProviderProfile) -> dict[str, Any]:
         "qualities": list(spec.qualities),
         "output_formats": list(spec.output_formats),
         "supports_compression": spec.supports_compression,
-        "backgrounds": _backgrounds(spec),
-        "supports_transparency": spec.supports_transparency,
+        "backgrounds": _backgrounds(spec, profile),
+        "supports_transparency": _transparency(spec, profile),
+        "transparency_preview": _transparency(spec, profile) and spec.transparency_preview,
         "moderations": list(MODERATIONS) if spec.is_gpt_image else [],
         "input_fidelities": fidelities,
         "supports_input_fidelity": bool(fidelities),
@@ -410,7 +415,7 @@ def allowed_choices(model: str, profile: ProviderProfile) -> dict[str, Any]:
     }
 
 
-def _backgrounds(spec: ImageModelSpec) -> list[str]:
+def _backgrounds(spec: ImageModelSpec, profile: ProviderProfile) -> list[str]:
     if not spec.is_gpt_image:
         return []
-    return [b for b in BACKGROUNDS if b != "transparent" or spec.supports_transparency]
+    return [b for b in BACKGROUNDS if b != "transparent" or _transparency(spec, profile)]

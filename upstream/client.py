@@ -190,6 +190,19 @@ class UpstreamClient:
         )
         return images_result_from_body(body, self._fetch_url)
 
+    # --- Models API -----------------------------------------------------------------------
+
+    def list_models(self) -> list[dict[str, Any]]:
+        """GET /models: the provider's model objects (`id`, `owned_by`, `shutdown_date`...)."""
+        body = self._json("GET", "/models")
+        data = body.get("data")
+        if not isinstance(data, list):
+            raise APIStatusError(
+                "The provider's answer to GET /models is not an OpenAI-style model list.",
+                status=200,
+            )
+        return [m for m in data if isinstance(m, dict) and isinstance(m.get("id"), str)]
+
     # --- Files API ------------------------------------------------------------------------
 
     def upload_file(self, file: InputFile, purpose: str = "vision") -> dict[str, Any]:

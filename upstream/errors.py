@@ -118,6 +118,14 @@ class UpstreamError(Exception):
         return bool(_STORED_ID_PATTERN.search(text) and _NOT_FOUND_PATTERN.search(text))
 
     @property
+    def is_model_unavailable(self) -> bool:
+        """The provider no longer serves (or never served) the model asked for."""
+        if self.code == "model_not_found":
+            return True
+        text = (self.message or "").lower()
+        return "model" in text and ("has been deprecated" in text or "does not exist" in text)
+
+    @property
     def is_retryable(self) -> bool:
         """Whether sending the same request again may succeed."""
         return False

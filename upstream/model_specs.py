@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Final, Literal
 
 Mode = Literal["responses", "generate", "edit", "variation"]
@@ -85,7 +86,7 @@ GPT_IMAGE_2_SIZE_RULES: Final = SizeRules()
 @dataclass(frozen=True)
 class ImageModelSpec:
     name: str
-    family: Literal["dall-e", "gpt-image"]
+    family: Literal["dall-e", "gpt-image", "other"]
     modes: tuple[Mode, ...]
     sizes: tuple[str, ...]
     qualities: tuple[str, ...]
@@ -101,6 +102,10 @@ class ImageModelSpec:
     size_rules: SizeRules | None = None
     known: bool = True
     note: str = ""
+    # OpenAI's shutdown date (its deprecations page); gateways may keep serving the model.
+    openai_shutdown: date | None = None
+    # Offered by the provider as a preview (gpt-image-2 transparency): allowed, labelled so.
+    transparency_preview: bool = False
 
     @property
     def is_gpt_image(self) -> bool:
@@ -139,28 +144,33 @@ MODELS: dict[str, ImageModelSpec] = {
         family="dall-e",
         modes=("generate", "edit", "variation"),
         sizes=("256x256", "512x512", "1024x1024"),
-        qualities=("standard",),
+        # The published schema accepts `auto` for every model (it picks the best quality).
+        qualities=("standard", "auto"),
         max_n=10,
         max_prompt_chars=1000,
         max_input_images=1,
         supports_mask=True,
+        openai_shutdown=date(2026, 5, 12),
     ),
     "dall-e-3": ImageModelSpec(
         name="dall-e-3",
         family="dall-e",
         modes=("generate",),
         sizes=("1024x1024", "1792x1024", "1024x1792"),
-        qualities=("standard", "hd"),
+        qualities=("standard", "hd", "auto"),
         max_n=1,
         max_prompt_chars=4000,
         styles=("vivid", "natural"),
+        openai_shutdown=date(2026, 5, 12),
     ),
-    "gpt-image-1": _gpt_image("gpt-image-1"),
-    "gpt-image-1-mini": _gpt_image("gpt-image-1-mini", input_fidelities=()),
-    "gpt-image-1.5": _gpt_image("gpt-image-1.5"),
-    "chatgpt-image-latest": _gpt_image("chatgpt-image-latest"),
-    # gpt-image-2 always reads inputs at high fidelity, so "high" is the only value
-    # worth accepting; transparency is rejected by gateways (S3) and "preview" in the SDK.
+    "gpt-image-1": _gpt_image("gpt-image-1", openai_shutdown=date(2026, 10, 23)),
+    "gpt-image-1-mini": _gpt_image(
+        "gpt-image-1-mini", input_fidelities=(), openai_shutdown=date(2026, 12, 1)
+    ),
+    "gpt-image-1.5": _gpt_image("gpt-image-1.5", openai_shutdown=date(2026, 12, 1)),
+    "chatgpt-image-latest": _gpt_image("chatgpt-image-latest", openai_shutdown=date(2026, 12, 1)),
+    # The published schema (InputFidelity) allows high and low for gpt-image-2 and calls its
+    # transparency a preview; a gateway rejecting either says so in its profile (S3).
     "gpt-image-2": _gpt_image(
         "gpt-image-2",
         sizes=(
@@ -172,8 +182,7 @@ MODELS: dict[str, ImageModelSpec] = {
             "2160x3840",
             "auto",
         ),
-        supports_transparency=False,
-        input_fidelities=("high",),
+        transparency_preview=True,
         size_rules=GPT_IMAGE_2_SIZE_RULES,
     ),
 }
@@ -183,16 +192,42 @@ _SNAPSHOT = re.compile(r"^(?P<base>.+)-\d{4}-\d{2}-\d{2}$")
 SIZE_PATTERN = re.compile(r"^(\d+)x(\d+)$")
 
 
-def get_model(name: str) -> ImageModelSpec:
-    """The spec for a model name; unknown names get gpt-image-1's limits, marked so."""
+def family_of(name: str) -> str | None:
+    """The built-in table's entry a model name belongs to (itself or its dated snapshot)."""
     key = name.strip().lower()
     if key in MODELS:
-        return MODELS[key]
+        return key
     snapshot = _SNAPSHOT.match(key)
     if snapshot and snapshot["base"] in MODELS:
-        return MODELS[snapshot["base"]]
-    return _gpt_image(
-        key,
+        return snapshot["base"]
+    return None
+
+
+def get_model(name: str) -> ImageModelSpec:
+    """The spec for a model name; an unknown name gets conservative limits, marked so."""
+    family = family_of(name)
+    if family is None:
+        return unverified_model(name)
+    # A snapshot shares its family's limits and name, so per-model rules match it too.
+    return MODELS[family]
+
+
+def unverified_model(name: str) -> ImageModelSpec:
+    """What Studio dares to send to a model it does not know: one plain PNG at a time,
+    through the Images API, no option that only some models accept. Never another model's
+    limits: a wrong "yes" costs a failed turn, a wrong "no" only a missing option."""
+    return ImageModelSpec(
+        name=name.strip(),
+        family="other",
+        modes=("generate", "edit"),
+        sizes=("1024x1024", "auto"),
+        qualities=("auto",),
+        max_n=1,
+        max_prompt_chars=4000,
+        max_input_images=1,
         known=False,
-        note=f"Unknown image model {name!r}: assuming the limits of gpt-image-1.",
+        note=(
+            f"{name.strip()} is unverified: Studio does not know its limits, so it offers "
+            "only the options every image model takes until staff confirm more."
+        ),
     )

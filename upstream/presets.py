@@ -72,6 +72,12 @@ class Preset:
     size_always_sent: bool = False
     long_response_ids: bool = False
     """Response ids are the gateway's own, hundreds of characters long."""
+    timeout_seconds: int = 300
+    """How long one call may take, streams included."""
+    openai_lineup: bool = False
+    """OpenAI's own shutdown dates apply (a gateway keeps serving older models)."""
+    background_responses: bool = False
+    """Background responses are kept and can be streamed again after a sequence number."""
     example_base_url: str = ""
     note: str = ""
 
@@ -103,7 +109,31 @@ PRESETS: Final[dict[str, Preset]] = {
             key="openai",
             label="OpenAI",
             endpoints=ALL_OPENAI_ENDPOINTS,
+            openai_lineup=True,
+            background_responses=True,
             example_base_url="https://api.openai.com/v1",
+            note="OpenAI's own API: every endpoint, stored ids, OpenAI's shutdown dates.",
+        ),
+        Preset(
+            key="gateway",
+            label="OpenAI-compatible gateway",
+            endpoints=frozenset({"responses", "images.generations", "images.edits"}),
+            profile="gateway",
+            stored_ids=False,
+            # A gateway retries upstream on its own; retrying again multiplies the wait.
+            own_retries=2,
+            studio_retries=0,
+            example_base_url="https://gateway.example.com/v1",
+            note="A constrained relay of another kind: instructions and list input required, "
+            "streamed Responses only, no stored ids, no files.",
+        ),
+        Preset(
+            key="simulator",
+            label="Simulated provider",
+            endpoints=ALL_OPENAI_ENDPOINTS,
+            background_responses=True,
+            example_base_url="http://127.0.0.1:8765/v1",
+            note="Studio's built-in simulator: draws pictures locally, no key needed.",
         ),
         Preset(
             key="litellm",

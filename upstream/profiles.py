@@ -41,8 +41,8 @@ class ProviderProfile:
     """Continuation A is possible (the provider stores responses and chains them)."""
 
     supports_item_reference: bool = True
-    """Continuation B is possible (an `image_generation_call` item by `ig_` id is looked
-    up server-side)."""
+    """Continuation B is possible (an `item_reference` to an earlier `ig_` image call is
+    looked up server-side)."""
 
     supports_n: bool = True
     """Images API honours `n`; when false `n` is not sent and the engine makes parallel
@@ -80,6 +80,10 @@ class ProviderProfile:
     rejects_input_fidelity_models: frozenset[str] = frozenset()
     """Image models for which `input_fidelity` must not be sent (400
     invalid_input_fidelity_model); validation refuses it before the call."""
+
+    rejects_transparency_models: frozenset[str] = frozenset()
+    """Image models whose transparent background the provider refuses (a gateway answers
+    400 for gpt-image-2, S3, where OpenAI offers it as a preview)."""
 
     background_resume: bool = False
     """Responses turns run as background responses (`background: true`) whose stream can
@@ -153,6 +157,7 @@ GATEWAY = ProviderProfile(
     final_image_in_partial_event=True,
     done_status_may_be_generating=True,
     rejects_input_fidelity_models=frozenset({"gpt-image-2"}),
+    rejects_transparency_models=frozenset({"gpt-image-2"}),
     continuation_strategies=(RESEND_IMAGE,),
 )
 

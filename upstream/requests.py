@@ -74,6 +74,18 @@ IMAGES_FIELDS: Final = {
 }
 
 
+# Images API fields the published schema documents as "only supported for the GPT image
+# models".
+GPT_IMAGE_ONLY: Final = (
+    "output_format",
+    "output_compression",
+    "background",
+    "moderation",
+    "partial_images",
+    "input_fidelity",
+)
+
+
 def data_url(file: InputFile) -> str:
     """`data:<type>;base64,<bytes>`: how Responses takes inline images and masks."""
     encoded = base64.b64encode(file.data).decode("ascii")
@@ -184,7 +196,10 @@ def _responses_input(
     ]
     items: list[dict[str, Any]] = [{"role": "user", "content": content}]
     if is_image_call:
-        items.append({"type": "image_generation_call", "id": continuation.image_call_id})
+        # The published schema's ItemReferenceParam. OpenAI's guide shows the id-only
+        # image_generation_call item, but the schema requires status and result on it, so
+        # schema-validating gateways and proxies refuse that form.
+        items.append({"type": "item_reference", "id": continuation.image_call_id})
     return items
 
 
@@ -248,9 +263,13 @@ def build_images_params(
     if spec.is_gpt_image:
         _set_streaming(params, stream and mode != "variation")
     else:
+        # Options of GPT image models only (the schema says so of each): a DALL·E or an
+        # unverified model may refuse them, and for DALL·E they change nothing.
+        for name in GPT_IMAGE_ONLY:
+            params.pop(name, None)
+    if spec.family == "dall-e":
         # DALL·E answers with 60-minute URLs by default; bytes in hand are simpler.
         params["response_format"] = "b64_json"
-        params.pop("partial_images", None)
     return params if mode == "generate" else _multipart_fields(params)
 
 

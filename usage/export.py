@@ -17,6 +17,7 @@ HEADER = (
     "author",
     "conversation_id",
     "api_mode",
+    "provider",
     "image_model",
     "text_model",
     "status",
@@ -38,7 +39,7 @@ def csv_lines(turns: QuerySet[Turn]) -> Iterator[str]:
     tokens = dict.fromkeys(TOKEN_KINDS, 0)
     cost = Decimal(0)
     count = 0
-    rows = turns.select_related("author").order_by("queued_at", "id")
+    rows = turns.select_related("author", "provider").order_by("queued_at", "id")
     for turn in rows.iterator(chunk_size=1000):
         count += 1
         for kind in TOKEN_KINDS:
@@ -46,7 +47,7 @@ def csv_lines(turns: QuerySet[Turn]) -> Iterator[str]:
         cost += turn.cost or 0
         yield writer.writerow(_row(turn))
     yield writer.writerow(
-        ["total", "", f"{count} turns", "", "", "", "", "", *tokens.values(), _money(cost)]
+        ["total", "", f"{count} turns", "", "", "", "", "", "", *tokens.values(), _money(cost)]
     )
 
 
@@ -57,6 +58,7 @@ def _row(turn: Turn) -> list:
         _text(turn.author.get_username()),
         turn.conversation_id,
         turn.api_mode,
+        _text(turn.provider.name if turn.provider_id else ""),
         _text(turn.image_model),
         _text(turn.text_model),
         turn.status,

@@ -26,6 +26,7 @@ def admit_within_limits(candidate: Candidate) -> Contribution:
         model=candidate.model,
         api_mode=candidate.api_mode,
         options=candidate.options,
+        prices=candidate.provider.prices if candidate.provider else None,
     )
     return Contribution(turn_fields=estimate.turn_fields())
 
@@ -38,6 +39,7 @@ def price_turn(*, turn: Turn, usage: Mapping[str, Any] | None, images: int) -> d
         text_model=turn.text_model,
         options=turn.options,
         images=images,
+        prices=turn.provider.prices if turn.provider_id else None,
     )
     return spend.turn_fields()
 

@@ -31,13 +31,19 @@ TOO_MANY_RUNNING_STATUS = 429
 
 
 def check_turn_allowed(
-    *, author, conversation: Conversation, model: str, api_mode: str, options: Mapping[str, Any]
+    *,
+    author,
+    conversation: Conversation,
+    model: str,
+    api_mode: str,
+    options: Mapping[str, Any],
+    prices: Mapping[str, Any] | None = None,
 ) -> Estimate:
     """Refuse with TurnRefused when a limit or budget would be exceeded; else the estimate.
 
     The estimate is stored with the turn, so budgets count it while the turn runs.
     """
-    estimate = estimate_turn(model=model, api_mode=api_mode, options=options)
+    estimate = estimate_turn(model=model, api_mode=api_mode, options=options, prices=prices)
     team = conversation.team if conversation.team_id else None
     _lock(author, team)
     now = timezone.now()

@@ -62,6 +62,8 @@ class ModelPrice:
     image_input: Decimal = Decimal(0)
     image_output: Decimal = Decimal(0)
     per_image: Mapping[str, Mapping[str, Decimal]] = field(default_factory=dict)
+    # Gateways often bill a request, whatever it used; one request per image returned.
+    per_call: Decimal = Decimal(0)
 
     def tokens_cost(self, tokens: Tokens) -> Decimal:
         return (
@@ -72,9 +74,10 @@ class ModelPrice:
         ) / PER_MILLION
 
     def images_cost(self, *, quality: str | None, size: str | None, count: int) -> Decimal:
+        calls = count * self.per_call
         if not self.per_image or not count:
-            return Decimal(0)
-        return count * _per_image_price(self.per_image, quality, size)
+            return calls
+        return calls + count * _per_image_price(self.per_image, quality, size)
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,9 @@ class Estimate:
         return {"estimated_tokens": self.tokens, "estimated_cost": self.cost.quantize(MICRODOLLAR)}
 
 
-def price_for(model: str) -> ModelPrice | None:
-    prices = settings.STUDIO_PRICES
+def price_for(model: str, prices: Mapping[str, Any] | None = None) -> ModelPrice | None:
+    """The price of ``model``: a provider's own ``prices`` first, else STUDIO_PRICES."""
+    prices = {**settings.STUDIO_PRICES, **(prices or {})}
     key = (model or "").strip().lower()
     snapshot = _SNAPSHOT.match(key)
     entry = prices.get(key) or (prices.get(snapshot["base"]) if snapshot else None)
@@ -117,7 +121,7 @@ def price_for(model: str) -> ModelPrice | None:
         quality: {size: _decimal(price) for size, price in sizes.items()}
         for quality, sizes in (entry.get("per_image") or {}).items()
     }
-    return ModelPrice(**rates, per_image=per_image)
+    return ModelPrice(**rates, per_image=per_image, per_call=_decimal(entry.get("per_call", 0)))
 
 
 def price_usage(
@@ -128,8 +132,10 @@ def price_usage(
     text_model: str,
     options: Mapping[str, Any],
     images: int,
+    prices: Mapping[str, Any] | None = None,
 ) -> Spend:
-    """The tokens by kind and their cost for a turn's reported ``usage``."""
+    """The tokens by kind and their cost for a turn's reported ``usage``; ``prices`` are
+    the provider's own, over STUDIO_PRICES."""
     usage = usage or {}
     if api_mode == "responses":
         text_usage = {k: v for k, v in usage.items() if k != "tool_usage"}
@@ -142,13 +148,19 @@ def price_usage(
     )
     image_tokens = image_model_tokens(image_usage)
     cost = _sum(
-        _tokens_cost(text_model, text_tokens),
-        _image_model_cost(image_model, image_tokens, options, images=images),
+        _tokens_cost(text_model, text_tokens, prices),
+        _image_model_cost(image_model, image_tokens, options, images=images, prices=prices),
     )
     return Spend(text_tokens + image_tokens, cost)
 
 
-def estimate_turn(*, model: str, api_mode: str, options: Mapping[str, Any]) -> Estimate:
+def estimate_turn(
+    *,
+    model: str,
+    api_mode: str,
+    options: Mapping[str, Any],
+    prices: Mapping[str, Any] | None = None,
+) -> Estimate:
     """The protocol table's output tokens for ``options``, times the images asked for."""
     count = 1 if api_mode == "responses" else max(1, int(options.get("n") or 1))
     per_image = estimate_output_tokens(
@@ -158,7 +170,7 @@ def estimate_turn(*, model: str, api_mode: str, options: Mapping[str, Any]) -> E
         partial_images=int(options.get("partial_images") or 0),
     )
     tokens = Tokens(output_image=count * per_image)
-    cost = _image_model_cost(model, tokens, options, images=count)
+    cost = _image_model_cost(model, tokens, options, images=count, prices=prices)
     return Estimate(tokens.total, cost or Decimal(0), priced=cost is not None)
 
 
@@ -175,17 +187,17 @@ def image_model_tokens(usage: Mapping[str, Any]) -> Tokens:
     return Tokens(input_text, input_image, output_text, output_total - output_text)
 
 
-def _tokens_cost(model: str, tokens: Tokens) -> Decimal | None:
+def _tokens_cost(model: str, tokens: Tokens, prices=None) -> Decimal | None:
     if not tokens.total:
         return Decimal(0)
-    price = price_for(model)
+    price = price_for(model, prices)
     return None if price is None else price.tokens_cost(tokens)
 
 
 def _image_model_cost(
-    model: str, tokens: Tokens, options: Mapping[str, Any], *, images: int
+    model: str, tokens: Tokens, options: Mapping[str, Any], *, images: int, prices=None
 ) -> Decimal | None:
-    price = price_for(model)
+    price = price_for(model, prices)
     if price is None:
         return None if tokens.total or images else Decimal(0)
     pictures = price.images_cost(

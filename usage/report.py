@@ -19,6 +19,7 @@ from usage.selectors import between, daily_cost_by_model, usage_totals
 
 @dataclass(frozen=True)
 class ModelLine:
+    provider: str
     model: str
     turns: int
     tokens: int
@@ -40,23 +41,29 @@ def usage_report(
 ) -> UsageReport:
     selected = between(turns, start, end)
     rows = daily_cost_by_model(selected)
+    # The same model at two providers is two series: they cost differently.
+    labelled = [{**row, "model": _label(row)} for row in rows]
     return UsageReport(
         start=start,
         end=end,
         totals=usage_totals(selected),
         models=_by_model(rows),
-        chart=cost_chart(rows, start, end),
+        chart=cost_chart(labelled, start, end),
         # Budgets stand where they do today, whatever range the page shows.
         budgets=budget_statuses(budgets, turns),
     )
 
 
+def _label(row: dict[str, Any]) -> str:
+    return f"{row['model']} · {row['provider_name']}" if row.get("provider_name") else row["model"]
+
+
 def _by_model(rows: list[dict[str, Any]]) -> list[ModelLine]:
-    sums: dict[str, list] = defaultdict(lambda: [0, 0, Decimal(0)])
+    sums: dict[tuple[str, str], list] = defaultdict(lambda: [0, 0, Decimal(0)])
     for row in rows:
-        line = sums[row["model"]]
+        line = sums[(row.get("provider_name") or "", row["model"])]
         line[0] += row["turns"]
         line[1] += row["tokens"]
         line[2] += row["cost"]
-    lines = [ModelLine(model, *values) for model, values in sums.items()]
-    return sorted(lines, key=lambda line: (-line.cost, line.model))
+    lines = [ModelLine(provider, model, *values) for (provider, model), values in sums.items()]
+    return sorted(lines, key=lambda line: (-line.cost, line.provider, line.model))

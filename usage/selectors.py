@@ -70,16 +70,17 @@ def usage_totals(turns: QuerySet[Turn]) -> dict[str, Any]:
 
 
 def daily_cost_by_model(turns: QuerySet[Turn]) -> list[dict[str, Any]]:
-    """One row per local day and image model: ``day``, ``model``, ``cost``, ``turns``."""
+    """One row per local day, provider and image model: ``day``, ``provider_name`` (or
+    None for turns from before providers), ``model``, ``cost``, ``turns``, ``tokens``."""
     return list(
         turns.annotate(day=TruncDate("queued_at", tzinfo=timezone.get_current_timezone()))
-        .values("day", model=F("image_model"))
+        .values("day", model=F("image_model"), provider_name=F("provider__name"))
         .annotate(
             cost=Coalesce(Sum("cost"), ZERO, output_field=MONEY),
             turns=Count("id"),
             tokens=Coalesce(Sum("total_tokens"), 0),
         )
-        .order_by("day", "model")
+        .order_by("day", "provider_name", "model")
     )
 
 

@@ -20,6 +20,7 @@ from common.api import api_view
 from common.errors import InvalidInput
 from common.shortcuts import found_or_404
 from conversations.models import Turn
+from providers.models import Provider
 from teams.access import teams_of
 from upstream.capabilities import MAX_PARTIAL_IMAGES, get_model
 from upstream.errors import InvalidRequest
@@ -84,8 +85,18 @@ def estimate(request: HttpRequest) -> JsonResponse:
         "partial_images": _count(params, "partial_images", 0, MAX_PARTIAL_IMAGES),
         "n": _count(params, "n", 1, 10),
     }
+    # The provider's own prices, when the panel names one.
+    provider_id = params.get("provider", "")
+    provider = Provider.objects.filter(
+        pk=int(provider_id) if provider_id.isdigit() else 0, enabled=True
+    ).first()
     try:
-        result = estimate_turn(model=model, api_mode=api_mode, options=options)
+        result = estimate_turn(
+            model=model,
+            api_mode=api_mode,
+            options=options,
+            prices=provider.prices if provider else None,
+        )
     except InvalidRequest as exc:
         raise InvalidInput(exc.message, field=exc.param) from None
     return JsonResponse(

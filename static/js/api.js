@@ -67,7 +67,8 @@ export const api = {
   retryTurn: (id) => request("POST", `/api/turns/${id}/retry/`),
   shareConversation: (id, teamId) => request("PATCH", `/api/conversations/${id}/`, { json: { team_id: teamId } }),
   listTeams: () => request("GET", "/api/teams/"),
-  capabilities: () => request("GET", "/api/capabilities/"),
+  capabilities: (conversationId = null) =>
+    request("GET", conversationId ? `/api/capabilities/?conversation=${conversationId}` : "/api/capabilities/"),
   estimate: (query) => request("GET", `/api/estimate/?${query}`),
   flagImage: (id, reason, note) => request("POST", `/api/images/${id}/flag/`, { json: { reason, note } }),
   flagGalleryItem: (id, reason, note) =>

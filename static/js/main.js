@@ -214,6 +214,7 @@ async function openConversation(id, { push = false } = {}) {
   if (push) history.pushState({ id }, "", id ? `/c/${id}/` : "/");
   if (!id) {
     options.setModeration(null);
+    loadCapabilities(null);
     setTitle("");
     setLive("idle");
     applyPermissions(null, null);
@@ -232,6 +233,7 @@ async function openConversation(id, { push = false } = {}) {
   setTitle(snapshot.conversation.title);
   applyPermissions(snapshot.conversation, snapshot.permissions);
   options.setModeration(snapshot.conversation.moderation);
+  loadCapabilities(id);
   tree.applySnapshot(snapshot);
   if (!revealLinkedTurn()) thread.scrollToBottom();
   state.socket = new LiveSocket({
@@ -303,6 +305,16 @@ document.addEventListener("keydown", (event) => {
     composer.focus();
   }
 });
+
+/** A shared conversation offers only the providers and models its team may use. */
+async function loadCapabilities(conversationId) {
+  try {
+    const capabilities = await api.capabilities(conversationId);
+    if (state.conversationId === conversationId) options.setCapabilities(capabilities);
+  } catch {
+    // the options already shown stay; the turns endpoint refuses what the team does not use
+  }
+}
 
 async function start() {
   try {

@@ -125,8 +125,8 @@ export class OptionsPanel {
   values() {
     const m = this.model;
     const s = this.state;
-    if (!m) return { model: s.model };
-    const options = { model: m.model };
+    if (!m) return {};
+    const options = { model: m.model, provider: m.provider_id };
     const size = this.size();
     if (size) options.size = size;
     if (m.qualities.includes(s.quality)) options.quality = s.quality;
@@ -191,7 +191,7 @@ export class OptionsPanel {
       return;
     }
     const o = this.values();
-    const query = new URLSearchParams({ model: o.model, api_mode: this.state.api_mode });
+    const query = new URLSearchParams({ model: o.model, provider: o.provider, api_mode: this.state.api_mode });
     for (const name of ESTIMATED_OPTIONS) if (o[name] !== undefined) query.set(name, o[name]);
     const key = query.toString();
     this.estimateQuery = key;
@@ -214,7 +214,7 @@ export class OptionsPanel {
     const s = this.state;
     if (!m.modes.includes(s.api_mode)) s.api_mode = m.modes[0];
     const fields = [
-      this.select("model", "Model", Object.keys(this.caps.models).map((name) => [name, name])),
+      this.modelSelect(),
       this.select("api_mode", "API", this.caps.api_modes
         .filter((mode) => m.modes.includes(mode.value))
         .map((mode) => [mode.value, mode.label])),
@@ -254,6 +254,7 @@ export class OptionsPanel {
     this.panel.append(h("legend.visually-hidden", { text: "Image options" }), h("div.options-grid", {}, fields),
       this.problemEl, this.noticeEl);
     if (m.note) this.panel.append(h("p.help", { text: m.note }));
+    if (m.warning) this.panel.append(h("p.field-warning", { role: "status", text: m.warning }));
     if (focused) document.getElementById(focused)?.focus();
     this.refresh();
   }
@@ -291,6 +292,22 @@ export class OptionsPanel {
         this.number("custom_width", "Width", 16, m.size_rules?.max_edge || 4096, m.size_rules?.multiple_of || 16),
         h("span", { "aria-hidden": "true", text: "×" }),
         this.number("custom_height", "Height", 16, m.size_rules?.max_edge || 4096, m.size_rules?.multiple_of || 16)));
+  }
+
+  /** Models grouped by provider; each option's value is "provider id:model". */
+  modelSelect() {
+    const value = this.state.model;
+    const label = (key) => {
+      const m = this.caps.models[key];
+      const marks = [m.status === "unverified" ? "unverified" : "", m.warning ? "shutting down" : ""];
+      const extra = marks.filter(Boolean).join(", ");
+      return extra ? `${m.model} (${extra})` : m.model;
+    };
+    const groups = this.caps.providers.map((provider) =>
+      h("optgroup", { label: provider.name },
+        provider.models.map((key) => h("option", { value: key, selected: key === value }, label(key)))));
+    const select = h("select", { id: "opt-model", name: "model", onchange: (e) => this.set("model", e.target.value) }, groups);
+    return h("div.field", {}, h("label", { for: "opt-model", text: "Model" }), select);
   }
 
   select(name, label, choices, isDisabled = () => false) {

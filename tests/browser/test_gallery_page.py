@@ -91,7 +91,7 @@ def test_gallery_grid_lightbox_keys_download_and_public_link(session, browser):
     expect(lightbox).to_be_visible()
     expect(lightbox.locator(".lightbox-count")).to_have_text("1 of 3")
     expect(lightbox.locator(".caption-input")).to_have_value("Evening fog")
-    expect(lightbox.locator(".lightbox-details")).to_contain_text("gpt-image-1")
+    expect(lightbox.locator(".lightbox-details")).to_contain_text("gpt-image-2")
     expect(lightbox.locator(".lightbox-details")).to_contain_text(username)
     page.wait_for_selector("#lightbox img.lightbox-image[data-full='1']")
     session.shot("lightbox")

@@ -51,6 +51,17 @@ def wait_final(turn) -> None:
     expect(turn).to_have_attribute("data-status", "completed", timeout=FINAL_TIMEOUT)
 
 
+def pick_model(page, model: str, provider: str = "Simulator") -> None:
+    """Choose ``model`` in the options panel's group of ``provider``."""
+    value = page.eval_on_selector(
+        f'#opt-model optgroup[label="{provider}"]',
+        "(group, model) => [...group.querySelectorAll('option')]"
+        ".find((o) => o.value.slice(o.value.indexOf(':') + 1) === model).value",
+        model,
+    )
+    page.select_option("#opt-model", value)
+
+
 def turn_id(turn) -> int:
     return int(turn.get_attribute("data-turn-id"))
 
@@ -314,7 +325,7 @@ def test_options_follow_the_model(session):
     page = session.page
     session.sign_up()
     page.click("#options-toggle")
-    page.select_option("#opt-model", "gpt-image-2")
+    pick_model(page, "gpt-image-2")
     page.select_option("#opt-size", "custom")
     page.fill("#opt-custom_width", "1000")
     page.press("#opt-custom_width", "Tab")
@@ -324,11 +335,11 @@ def test_options_follow_the_model(session):
     expect(page.locator("#options-panel .field-error")).to_be_hidden()
     expect(page.locator("#options-summary")).to_contain_text("1536x864")
     session.shot("options-gpt-image-2")
-    page.select_option("#opt-model", "dall-e-3")
+    pick_model(page, "dall-e-3")
     expect(page.locator("#opt-background")).to_have_count(0)
     expect(page.locator("#opt-partial_images")).to_have_count(0)
     expect(page.locator("#opt-api_mode option")).to_have_count(1)
-    page.select_option("#opt-model", "gpt-image-1")
+    pick_model(page, "gpt-image-1")
     page.select_option("#opt-quality", "high")
     page.select_option("#opt-size", "1024x1536")
     page.select_option("#opt-partial_images", "2")

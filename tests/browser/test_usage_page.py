@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_studio_page import last_turn, new_conversation, send, wait_final
+from tests.browser.test_studio_page import last_turn, new_conversation, pick_model, send, wait_final
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def test_turns_show_estimate_then_actual_and_add_up_on_the_usage_page(session):
     expect(last_turn(session).locator(".turn-meta")).to_contain_text("actual")
     session.shot("studio-actual")
     page.click("#options-toggle")
-    page.select_option("#opt-model", "gpt-image-1-mini")
+    pick_model(page, "gpt-image-1-mini")
     page.select_option("#opt-quality", "low")
     expect(page.locator("#estimate")).to_contain_text("estimated ≈ 472 image tokens")
     send(session, "a paper kite at night")

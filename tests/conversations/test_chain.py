@@ -64,7 +64,7 @@ def test_a_branch_names_the_parents_image_call(conversation, parent):
     new_turn(conversation, parent=parent)
     plan = plan_call(new_turn(conversation, parent=parent))
     assert plan.primary.continuation == CONTINUE.IMAGE_CALL
-    assert {"type": "image_generation_call", "id": "ig_parent"} in plan.primary.payload["input"]
+    assert {"type": "item_reference", "id": "ig_parent"} in plan.primary.payload["input"]
     assert plan.fallback.continuation == CONTINUE.RESEND_IMAGE
 
 

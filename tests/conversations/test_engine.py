@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from conversations import engine
 from conversations.models import Image, Turn
 from conversations.planning import Upload
-from tests.factories import png_bytes
+from tests.factories import png_bytes, use_gateway_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_three_turns_continue_by_response_id_then_branch_by_image_call(
     assert calls[1]["json"]["previous_response_id"] == first.response_id
     assert second.continuation == "previous_response_id"
     assert second.previous_response_id == first.response_id
-    reference = {"type": "image_generation_call", "id": finals(first)[0].image_call_id}
+    reference = {"type": "item_reference", "id": finals(first)[0].image_call_id}
     assert reference in calls[2]["json"]["input"]
     assert "previous_response_id" not in calls[2]["json"]
     assert branch.continuation == "image_call"
@@ -70,8 +70,7 @@ def test_first_turn_stores_partials_final_and_revised_prompt(run, conversation, 
 
 
 def test_gateway_profile_resends_the_image_on_every_continuation(run, conversation, alice, sim):
-    conversation.provider_profile = "gateway"
-    conversation.save()
+    use_gateway_provider()
     sim.configure(gateway=True)
     first = run(conversation=conversation, author=alice, prompt="a lighthouse")
     second = run(conversation=conversation, author=alice, prompt="at night", parent=first)
@@ -174,8 +173,7 @@ def test_server_errors_three_times_end_in_a_clear_failure(run, conversation, ali
 
 
 def on_a_provider_without_background_resume(conversation, sim) -> None:
-    conversation.provider_profile = "gateway"
-    conversation.save()
+    use_gateway_provider()
     sim.configure(gateway=True)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from conversations import events
 from conversations.selectors import conversation_snapshot
+from providers.seeding import seed_from_environment
 from tests.upstream.loopback import LoopbackServer, Reply, sse
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,7 @@ def test_a_key_quoted_in_an_sse_error_event_is_redacted_everywhere(
 ):
     studio_settings.OPENAI_BASE_URL = gateway.url
     studio_settings.OPENAI_API_KEY = key
+    seed_from_environment()  # the environment's provider follows the new address and key
     error = {
         "type": "error",
         "code": "invalid_api_key",

@@ -50,7 +50,7 @@ def test_an_unknown_api_mode_is_named_with_the_choices():
 def test_options_merge_over_the_conversations_defaults(conversation, alice):
     conversation.default_options = {"quality": "low", "size": "1024x1024"}
     planned = plan(conversation, alice, options={"quality": "high", "background": ""})
-    assert planned.model == "gpt-image-1"
+    assert planned.model == "gpt-image-2"
     assert planned.options["quality"] == "high" and planned.options["size"] == "1024x1024"
     assert "background" not in planned.options
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image as PILImage
 
 from conversations.models import Conversation, Image, Turn
-from tests.factories import png_bytes
+from tests.factories import png_bytes, use_gateway_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -155,15 +155,21 @@ def test_a_parent_from_another_conversation_is_refused(
     assert not conversation.turns.exists()
 
 
-def test_capabilities_describe_each_model(api):
+def test_capabilities_describe_each_model_grouped_by_provider(api):
+    from providers.models import Provider
+
     data = api.get("/api/capabilities/").json()
+    provider = Provider.objects.get(from_environment=True)
+    key = f"{provider.pk}:gpt-image-1"
     assert data["profile"] == "openai"
-    assert "1024x1536" in data["models"]["gpt-image-1"]["sizes"]
+    assert "1024x1536" in data["models"][key]["sizes"]
+    assert data["models"][key]["provider"] == provider.name
+    assert data["default_model"] == f"{provider.pk}:gpt-image-2"
+    assert data["providers"][0]["name"] == provider.name and key in data["providers"][0]["models"]
 
 
 def test_several_images_on_a_provider_without_n_are_refused(api, conversation):
-    conversation.provider_profile = "gateway"
-    conversation.save()
+    use_gateway_provider()
     response = post_turn(api, conversation, api_mode="generate", options={"n": 3})
     assert response.status_code == 400
     assert response.json()["error"] == {

@@ -8,10 +8,11 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import psycopg
 import pytest
 
 from tests.integration.client import open_socket
-from tests.integration.stack import API_KEY, Browser, Stack
+from tests.integration.stack import API_KEY, POSTGRES_URL, Browser, Stack
 
 pytestmark = pytest.mark.integration
 
@@ -49,11 +50,20 @@ def test_the_api_key_appears_in_no_page_event_or_log_line(stack: Stack, alice: B
         **{f"websocket frame {i}": frame for i, frame in enumerate(frames)},
         **{f"{name} log": text for name, text in stack.log_texts().items()},
     }
+    places["the providers table"] = provider_rows(stack)
     leaks = [place for place, text in places.items() if any(part in text for part in FRAGMENTS)]
     assert leaks == []
     # The scan saw what it should have: every fault's outcome reached the browser.
     seen = "".join(frames)
     assert all(kind in seen for kind in ("turn.completed", "turn.failed", "turn.blocked"))
+
+
+def provider_rows(stack: Stack) -> str:
+    """Every column of every provider as the database holds it: the key is encrypted."""
+    with psycopg.connect(f"{POSTGRES_URL}/{stack.db_name}") as db:
+        rows = db.execute("SELECT * FROM providers_provider").fetchall()
+    assert rows, "the environment's provider was seeded"
+    return repr(rows)
 
 
 def visit_everything(stack: Stack, browser: Browser, conversation_id: int) -> dict[str, str]:
@@ -67,6 +77,7 @@ def visit_everything(stack: Stack, browser: Browser, conversation_id: int) -> di
         f"/api/conversations/{conversation_id}/",
         *(f"/api/turns/{turn_id}/" for turn_id in turn_ids),
         "/health/",
+        "/providers/",
         "/no-such-page/",
     ]
     pages = {url: browser.http.get(url).text for url in urls}

@@ -75,7 +75,7 @@ def test_the_review_queue_in_traditional_chinese(client, django_user_model):
 def test_the_usage_page_in_simplified_chinese(client, alice):
     client.force_login(alice)
     page = client.get(reverse("usage:mine"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
-    for word in ("费用", "轮次", "按模型统计的每日费用", "预算", "US$0.00", "导出 CSV"):
+    for word in ("费用", "轮次", "按模型和提供商统计的每日费用", "预算", "US$0.00", "导出 CSV"):
         assert word in page
     assert "年" in page.split('id="totals"', 1)[1]  # the date range, as Chinese dates
 

@@ -95,7 +95,17 @@ VALID = [
         {},
         {"quality": "hd", "style": "natural", "n": 1, "size": "1792x1024"},
     ),
-    ("gpt-image-9", "generate", {"quality": "medium"}, {}, {"quality": "medium"}),
+    ("gpt-image-9", "generate", {"quality": "auto"}, {}, {"quality": "auto"}),
+    (
+        "gpt-image-2",
+        "edit",
+        {"input_fidelity": "low"},
+        {"image_count": 1},
+        {"input_fidelity": "low"},
+    ),
+    ("gpt-image-2", "generate", {"background": "transparent"}, {}, {"background": "transparent"}),
+    ("dall-e-2", "generate", {"quality": "auto"}, {}, {"quality": "auto"}),
+    ("dall-e-3", "generate", {"quality": "auto"}, {}, {"quality": "auto"}),
 ]
 
 
@@ -279,12 +289,20 @@ INVALID = [
         "The gateway provider rejects input_fidelity for gpt-image-2",
     ),
     (
-        "gpt-image-2",
-        "edit",
-        {"input_fidelity": "low"},
-        {"image_count": 1},
-        "input_fidelity",
-        "always reads input images at high fidelity",
+        "gpt-image-9",
+        "generate",
+        {"quality": "medium"},
+        {},
+        "quality",
+        "'medium' is not a valid quality for gpt-image-9",
+    ),
+    (
+        "gpt-image-9",
+        "generate",
+        {"background": "opaque"},
+        {},
+        "background",
+        "gpt-image-9 does not support background",
     ),
     (
         "gpt-image-1",
@@ -306,9 +324,9 @@ INVALID = [
         "gpt-image-2",
         "generate",
         {"background": "transparent"},
-        {},
+        {"profile": GATEWAY},
         "background",
-        "gpt-image-2 cannot make a transparent background",
+        "gpt-image-2 cannot make a transparent background with the gateway provider",
     ),
     (
         "dall-e-3",

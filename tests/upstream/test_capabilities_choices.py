@@ -9,13 +9,36 @@ from upstream.errors import InvalidRequest
 from upstream.profiles import GATEWAY, OPENAI
 
 
-def test_unknown_models_are_treated_like_gpt_image_1_but_say_so():
+def test_unknown_models_are_unverified_with_conservative_limits_never_gpt_image_1s():
     spec = get_model("gpt-image-9")
     assert not spec.known
-    assert "assuming the limits of gpt-image-1" in spec.note
-    assert spec.sizes == MODELS["gpt-image-1"].sizes
+    assert "unverified" in spec.note
+    assert spec.modes == ("generate", "edit")
+    assert (spec.sizes, spec.qualities, spec.output_formats) == (
+        ("1024x1024", "auto"),
+        ("auto",),
+        ("png",),
+    )
+    assert (spec.max_n, spec.supports_transparency, spec.input_fidelities) == (1, False, ())
+    assert not spec.is_gpt_image and not spec.supports_streaming
     assert get_model("gpt-image-2-2026-04-21") is MODELS["gpt-image-2"]
     assert get_model("gpt-image-1").known
+
+
+def test_openai_shutdown_dates_come_with_the_table():
+    assert str(MODELS["gpt-image-1"].openai_shutdown) == "2026-10-23"
+    assert str(MODELS["dall-e-3"].openai_shutdown) == "2026-05-12"
+    assert str(MODELS["gpt-image-1.5"].openai_shutdown) == "2026-12-01"
+    assert MODELS["gpt-image-2"].openai_shutdown is None
+
+
+def test_gpt_image_2_transparency_is_a_preview_on_openai_and_absent_on_the_gateway():
+    on_openai = allowed_choices("gpt-image-2", OPENAI)
+    assert on_openai["supports_transparency"] and on_openai["transparency_preview"]
+    assert on_openai["input_fidelities"] == ["high", "low"]
+    on_gateway = allowed_choices("gpt-image-2", GATEWAY)
+    assert not on_gateway["supports_transparency"]
+    assert "transparent" not in on_gateway["backgrounds"]
 
 
 def test_every_protocol_model_is_known():
@@ -110,6 +133,7 @@ def test_allowed_choices_for_gpt_image_1_on_openai():
         "supports_compression": True,
         "backgrounds": ["transparent", "opaque", "auto"],
         "supports_transparency": True,
+        "transparency_preview": False,
         "moderations": ["auto", "low"],
         "input_fidelities": ["high", "low"],
         "supports_input_fidelity": True,
@@ -126,7 +150,7 @@ def test_allowed_choices_for_gpt_image_1_on_openai():
 def test_allowed_choices_for_dall_e_3():
     choices = allowed_choices("dall-e-3", OPENAI)
     assert choices["modes"] == ["generate"]
-    assert choices["qualities"] == ["standard", "hd"]
+    assert choices["qualities"] == ["standard", "hd", "auto"]
     assert choices["styles"] == ["vivid", "natural"]
     assert choices["max_n"] == 1
     assert choices["max_partial_images"] == 0

@@ -73,6 +73,22 @@ def test_unknown_previous_response_id_is_a_stored_id_rejection(client):
     assert caught.value.is_stored_id_rejected
 
 
+def test_list_models_reads_the_catalogue_with_shutdown_dates(sim, client):
+    sim.configure(models=[{"id": "gpt-image-1", "shutdown_date": "2026-10-23"}, "gpt-image-2"])
+    models = client.list_models()
+    assert [(m["id"], m["shutdown_date"]) for m in models] == [
+        ("gpt-image-1", "2026-10-23"),
+        ("gpt-image-2", None),
+    ]
+
+
+def test_a_retired_model_is_an_error_that_says_the_model_is_unavailable(sim, client):
+    sim.configure(models=[{"id": "gpt-image-1", "shutdown_date": "2026-10-23"}])
+    with pytest.raises(errors.NotFoundError) as caught:
+        client.generate_images({"model": "gpt-image-1", "prompt": "a fox"})
+    assert caught.value.is_model_unavailable and not caught.value.is_stored_id_rejected
+
+
 def test_generate_images(client):
     result = client.generate_images(
         {"model": "gpt-image-1", "prompt": "a lighthouse", "size": "1024x1024", "quality": "low"}

@@ -23,7 +23,16 @@ def test_every_preset_names_a_known_profile():
 
 
 def test_the_presets_studio_offers():
-    assert set(PRESETS) == {"openai", "litellm", "newapi", "oneapi", "tuzi", "vibeapi"}
+    assert set(PRESETS) == {
+        "openai",
+        "gateway",
+        "simulator",
+        "litellm",
+        "newapi",
+        "oneapi",
+        "tuzi",
+        "vibeapi",
+    }
 
 
 def test_a_missing_endpoint_is_said_in_plain_words():

@@ -82,7 +82,7 @@ def test_strategy_b_sends_the_image_call_reference():
         "model": "gpt-5",
         "input": [
             {"role": "user", "content": [{"type": "input_text", "text": "make it snow"}]},
-            {"type": "image_generation_call", "id": "ig_7"},
+            {"type": "item_reference", "id": "ig_7"},
         ],
         "tools": [{"type": "image_generation", **TOOL}],
         "tool_choice": FORCE_TOOL,
@@ -282,6 +282,35 @@ def test_dall_e_3_asks_for_base64_and_never_streams():
         "response_format": "b64_json",
         **options,
     }
+
+
+def test_dall_e_gets_no_option_of_gpt_image_models_only():
+    params = build_images_params(
+        profile=OPENAI,
+        mode="generate",
+        model="dall-e-3",
+        prompt="a fox",
+        options={"output_format": "png", "quality": "auto", "background": "auto"},
+        stream=True,
+    )
+    assert params == {
+        "model": "dall-e-3",
+        "prompt": "a fox",
+        "quality": "auto",
+        "response_format": "b64_json",
+    }
+
+
+def test_an_unverified_model_gets_neither_gpt_image_options_nor_response_format():
+    params = build_images_params(
+        profile=OPENAI,
+        mode="generate",
+        model="acme-painter-3",
+        prompt="a fox",
+        options={"size": "1024x1024", "output_format": "png"},
+        stream=True,
+    )
+    assert params == {"model": "acme-painter-3", "prompt": "a fox", "size": "1024x1024"}
 
 
 def test_edit_params_are_multipart_strings():

@@ -7,6 +7,7 @@ import pytest
 # Round numbers, so the expected costs are easy to check by hand (USD per million tokens).
 PRICES = {
     "gpt-image-1": {"text_input": 5, "image_input": 10, "image_output": 40},
+    "gpt-image-2": {"text_input": 5, "image_input": 10, "image_output": 40},
     "gpt-5": {"text_input": 1, "text_output": 10},
     "dall-e-2": {"per_image": {"standard": {"256x256": 0.016, "1024x1024": 0.02}}},
 }

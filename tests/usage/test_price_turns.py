@@ -26,8 +26,8 @@ def test_price_turns_recomputes_tokens_and_cost_from_the_stored_usage(
     assert (turn.total_tokens, turn.cost) == priced
 
     # The image model's output doubles in price; its text input becomes free.
-    settings.STUDIO_PRICES = {**settings.STUDIO_PRICES, "gpt-image-1": {"image_output": 80}}
-    call_command("price_turns", model="gpt-image-1")
+    settings.STUDIO_PRICES = {**settings.STUDIO_PRICES, "gpt-image-2": {"image_output": 80}}
+    call_command("price_turns", model="gpt-image-2")
     turn.refresh_from_db()
     text_model = turn.usage["input_tokens"] * 1 + turn.usage["output_tokens"] * 10
     assert turn.cost == Decimal(text_model + 272 * 80) / 1_000_000

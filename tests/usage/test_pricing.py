@@ -130,5 +130,5 @@ def test_the_estimate_for_a_model_billed_per_image(prices):
 
 
 def test_the_estimate_without_a_price_is_marked_unpriced(prices):
-    estimate = estimate_turn(model="gpt-image-2", api_mode="responses", options={})
+    estimate = estimate_turn(model="gpt-image-1.5", api_mode="responses", options={})
     assert estimate.tokens == 4160 and estimate.cost == 0 and not estimate.priced

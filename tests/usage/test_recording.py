@@ -131,7 +131,7 @@ def streaming_turn(conversation, alice) -> Turn:
         conversation=conversation,
         author=alice,
         prompt="a fox",
-        image_model="gpt-image-1",
+        image_model="gpt-image-2",
         text_model="gpt-5",
         status=Turn.Status.STREAMING,
         attempts=1,

@@ -1,9 +1,12 @@
 """`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]
-[--persona NAME] [--realistic]`."""
+[--persona NAME] [--models FILE] [--realistic]`."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+from pathlib import Path
 
 import uvicorn
 
@@ -28,6 +31,16 @@ def main(argv: list[str] | None = None) -> None:
         "--gateway", action="store_true", help="behave like the constrained gateway"
     )
     parser.add_argument(
+        "--models",
+        type=Path,
+        help="JSON file: the list GET /v1/models answers (names or {id, shutdown_date})",
+    )
+    parser.add_argument(
+        "--require-key-from-env",
+        metavar="VAR",
+        help="accept only the API key in this environment variable (default: any key)",
+    )
+    parser.add_argument(
         "--persona",
         default="",
         choices=["", *PERSONAS],
@@ -40,8 +53,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     state = SimulatorState()
+    models = json.loads(args.models.read_text()) if args.models else None
+    api_key = os.environ.get(args.require_key_from_env, "") if args.require_key_from_env else ""
     state.configure(
-        latency=args.latency, gateway=args.gateway, persona=args.persona, realistic=args.realistic
+        latency=args.latency,
+        gateway=args.gateway,
+        persona=args.persona,
+        models=models,
+        api_key=api_key,
+        realistic=args.realistic,
     )
     persona = args.persona or "none"
     print(

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from upstream.simulator import control, files, images, responses
+from upstream.simulator import control, files, images, models, responses
 from upstream.simulator.api_errors import invalid, not_found
 from upstream.simulator.background import BackgroundRun
 from upstream.simulator.context import CutConnection, RequestContext
@@ -160,6 +160,7 @@ def create_app(state: SimulatorState | None = None) -> ASGIApp:
         return Route(path, endpoint(state, handler), methods=methods)
 
     routes = [
+        route("/v1/models", models.list_models, ["GET"]),
         route("/v1/responses", create_response, ["POST"]),
         route("/v1/responses/{response_id}", get_response, ["GET"]),
         route("/v1/responses/{response_id}", delete_response, ["DELETE"]),

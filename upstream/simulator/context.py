@@ -25,8 +25,13 @@ GATEWAY_HEADER = "x-simulator-gateway"
 KEEPALIVE_INTERVAL = 1.0
 
 
-def new_id(prefix: str) -> str:
-    return prefix + secrets.token_hex(24)
+def new_id(prefix: str, length: int = 0) -> str:
+    """A fresh id; `length` pads it, as gateways that pack state into ids do (one answered
+    with 473-character response ids)."""
+    short = prefix + secrets.token_hex(24)
+    if length <= len(short):
+        return short
+    return short + secrets.token_hex(length // 2)[: length - len(short)]
 
 
 class CutConnection(Exception):

@@ -36,10 +36,12 @@ def routes(state: SimulatorState) -> list[Route]:
                     persona=body.get("persona"),
                     link_ttl=body.get("link_ttl"),
                     realistic=realistic,
+                    models=body.get("models"),
+                    id_length=body.get("id_length"),
                 )
             except (TypeError, ValueError) as exc:
                 return _bad(str(exc))
-        return JSONResponse(_settings(state))
+        return JSONResponse({**_settings(state), "models": state.catalogue()})
 
     async def faults(request: Request) -> Response:
         if request.method == "POST":

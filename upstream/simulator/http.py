@@ -96,6 +96,18 @@ def record(state: SimulatorState, request: Request, incoming: Incoming) -> None:
     )
 
 
+def check_key(state: SimulatorState, request: Request) -> None:
+    """With a key configured, anything else is OpenAI's 401 invalid_api_key."""
+    required = state.settings.api_key
+    if required and request.headers.get("authorization") != f"Bearer {required}":
+        raise APIError(
+            401,
+            "Incorrect API key provided. You can find your API key at "
+            "https://platform.openai.com/account/api-keys.",
+            code="invalid_api_key",
+        )
+
+
 def endpoint(state: SimulatorState, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """Wrap a handler: parse and record the request, build its context, map APIError."""
 
@@ -104,6 +116,7 @@ def endpoint(state: SimulatorState, handler: Handler) -> Callable[[Request], Awa
         try:
             incoming = await read_incoming(request)
             record(state, request, incoming)
+            check_key(state, request)
             ctx = RequestContext.from_request(request, state)
             request_id = ctx.request_id
             response = await handler(request, ctx, incoming)

@@ -25,6 +25,7 @@ from upstream.simulator.inputs import (
     picture_from_bytes,
     picture_from_ref,
 )
+from upstream.simulator.models import check_model
 from upstream.simulator.options import GPT_ONLY_OPTIONS, ImageOptions, as_int, is_dalle, resolve
 from upstream.simulator.rendering import ImageTask, Rendered, preview, render
 from upstream.simulator.responses import revised_prompt
@@ -91,6 +92,7 @@ async def variations(request: Request, ctx: RequestContext, incoming: Incoming) 
     await ctx.before_answer()
     params = _form_params(incoming)
     model = str(params.get("model") or "dall-e-2")
+    check_model(ctx, model)
     if model != "dall-e-2":
         raise invalid(
             "Invalid model. The only model supported for variations is dall-e-2.",
@@ -137,6 +139,7 @@ def _prompt_and_model(params: dict[str, Any], ctx: RequestContext) -> tuple[str,
     gpt_hint = any(params.get(k) not in (None, "") for k in GPT_ONLY_OPTIONS)
     gpt_hint = gpt_hint or params.get("quality") in ("low", "medium", "high")
     model = str(params.get("model") or ("gpt-image-1" if gpt_hint else "dall-e-2"))
+    check_model(ctx, model)
     limit = PROMPT_LIMITS.get(model, 32000)
     if len(prompt) > limit:
         raise invalid(

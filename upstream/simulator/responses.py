@@ -20,6 +20,7 @@ from upstream.simulator.inputs import (
     picture_from_image_call,
     picture_from_ref,
 )
+from upstream.simulator.models import check_model
 from upstream.simulator.options import ImageOptions, resolve
 from upstream.simulator.rendering import ImageTask, Rendered, preview, render
 from upstream.simulator.sse import Sequencer
@@ -41,6 +42,8 @@ _MANY = re.compile(
     r"\b(two|three|four|2|3|4)\s+(?:different\s+)?(images|pictures|versions|variations|options)\b"
 )
 REASONING_MODELS = ("gpt-5", "o1", "o3", "o4")
+# Input items that name an earlier item by id; the constrained gateway stores nothing.
+REFERENCE_ITEMS = ("image_generation_call", "item_reference")
 
 
 @dataclass
@@ -73,6 +76,7 @@ def plan_response(body: Any, ctx: RequestContext) -> ResponsePlan:
         _gateway_rules(body)
     if not body.get("model"):
         raise missing("model")
+    check_model(ctx, str(body["model"]))
     previous = _previous(body, ctx)
     if body.get("input") is None and previous is None:
         raise missing("input")
@@ -83,7 +87,7 @@ def plan_response(body: Any, ctx: RequestContext) -> ResponsePlan:
     pictures = _pictures(items, ctx)
     tool = _image_tool(body)
     plan = ResponsePlan(
-        id=new_id("resp_"),
+        id=new_id("resp_", ctx.state.settings.id_length),
         body=body,
         model=str(body["model"]),
         prompt=prompt,
@@ -124,9 +128,9 @@ def _gateway_rules(body: dict[str, Any]) -> None:
             "unsupported_parameter",
         )
     for item in body["input"]:
-        if isinstance(item, dict) and item.get("type") == "image_generation_call":
+        if isinstance(item, dict) and item.get("type") in REFERENCE_ITEMS:
             raise invalid(
-                "image_generation_call input items are not supported.",
+                f"{item['type']} input items are not supported.",
                 "input",
                 "unsupported_parameter",
             )
@@ -238,6 +242,7 @@ def _plan_images(
     if action == "generate":
         base = None
     model = str(tool.get("model") or "gpt-image-1")
+    check_model(ctx, model)
     plan.options = resolve(
         tool, model=model, base_size=base.size if base else None, gateway=ctx.gateway
     )
@@ -257,7 +262,7 @@ def _plan_images(
                 realistic=ctx.realistic,
             )
         )
-        plan.item_ids.append(new_id("ig_"))
+        plan.item_ids.append(new_id("ig_", ctx.state.settings.id_length))
 
 
 def _mask(tool: dict[str, Any], base: Any, ctx: RequestContext) -> Any:

@@ -50,13 +50,22 @@ class RunningSimulator:
         persona: str | None = None,
         link_ttl: float | None = None,
         realistic: bool | None = None,
+        models: list | None = None,
+        id_length: int | None = None,
+        api_key: str | None = None,
     ) -> None:
+        """`models`: names or {id, shutdown_date} objects for GET /v1/models; [] restores
+        the default catalogue. `id_length` pads response and image-call ids (0: off).
+        `api_key`: the one key accepted ("": any)."""
         self.state.configure(
             latency=latency,
             gateway=gateway,
             persona=persona,
             link_ttl=link_ttl,
             realistic=realistic,
+            models=models,
+            id_length=id_length,
+            api_key=api_key,
         )
 
     def stop(self) -> None:
@@ -80,12 +89,15 @@ def start_in_thread(
     port: int = 0,
     latency: tuple[float, float] = (0.0, 0.0),
     gateway: bool = False,
+    models: list | None = None,
     persona: str = "",
     realistic: bool = False,
 ) -> RunningSimulator:
     """Start the simulator and return once it accepts connections."""
     state = SimulatorState()
-    state.configure(latency=latency, gateway=gateway, persona=persona, realistic=realistic)
+    state.configure(
+        latency=latency, gateway=gateway, persona=persona, models=models, realistic=realistic
+    )
     # Binding the socket ourselves makes port=0 usable: the real port is known at once.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -15,10 +15,22 @@ from upstream.simulator.recording import Recorder
 from upstream.simulator.store import Store
 
 
+def _default_models() -> list[dict]:
+    from upstream.simulator.models import default_catalogue
+
+    return default_catalogue()
+
+
 @dataclass
 class Settings:
     latency: tuple[float, float] = (0.0, 0.0)
     gateway: bool = False
+    # What GET /v1/models lists, with shutdown dates (upstream.simulator.models).
+    models: list[dict] = field(default_factory=_default_models)
+    # Pad response and image-call ids to this many characters (0: the usual ~53).
+    id_length: int = 0
+    # When set, requests must carry `Authorization: Bearer <api_key>` (else 401).
+    api_key: str = ""
     persona: str = ""
     # Photographic detail in every picture: real-sized files, at more CPU per new picture.
     realistic: bool = False
@@ -48,21 +60,39 @@ class SimulatorState:
         persona: str | None = None,
         link_ttl: float | None = None,
         realistic: bool | None = None,
+        models: list | None = None,
+        id_length: int | None = None,
+        api_key: str | None = None,
     ) -> None:
         """Change settings; an unknown persona raises ValueError and changes nothing."""
         if persona is not None:
             get_persona(persona)
+        from upstream.simulator.models import default_catalogue, normalise_catalogue
+
+        catalogue = None
+        if models is not None:
+            catalogue = normalise_catalogue(models) if models else default_catalogue()
         with self.lock:
             if latency is not None:
                 self.settings.latency = (float(latency[0]), float(latency[1]))
             if gateway is not None:
                 self.settings.gateway = bool(gateway)
+            if catalogue is not None:
+                self.settings.models = catalogue
+            if id_length is not None:
+                self.settings.id_length = int(id_length)
+            if api_key is not None:
+                self.settings.api_key = str(api_key)
             if persona is not None:
                 self.settings.persona = persona.strip().lower()
             if link_ttl is not None:
                 self.links.ttl = float(link_ttl)
             if realistic is not None:
                 self.settings.realistic = bool(realistic)
+
+    def catalogue(self) -> list[dict]:
+        with self.lock:
+            return [dict(model) for model in self.settings.models]
 
     def reset(self) -> None:
         """Back to a clean server: no faults, no recordings, default settings kept."""

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0005_turn_upstream_resume_point'),
+        ('conversations', '0007_merge_resume_point_and_provider'),
     ]
 
     operations = [

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ProvidersConfig(AppConfig):
+    name = "providers"
+
+    def ready(self) -> None:
+        from providers.seeding import seed_after_migrate
+
+        # `make run` and `make web` migrate on every start, so the environment's provider
+        # is created on the first start and follows the environment on later ones.
+        post_migrate.connect(seed_after_migrate, sender=self)

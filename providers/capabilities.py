@@ -1,0 +1,104 @@
+"""A provider's model as Studio uses it: the built-in table, then staff's overrides.
+
+Models the table does not know stay "unverified" with conservative limits
+(upstream.model_specs.unverified_model) until staff confirm capabilities for them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Final
+
+from upstream.model_specs import ImageModelSpec, SizeRules, family_of, get_model
+
+# Names that are text models, never image models, whatever a gateway lists.
+_TEXT_MODEL = re.compile(
+    r"^(gpt-[345]|gpt-4o|o[1-9]|chatgpt-4o|text-|davinci|babbage|claude|gemini|llama|qwen|"
+    r"deepseek|mistral|whisper|tts|omni-moderation|text-embedding)",
+    re.I,
+)
+# Names that look like image models a gateway serves under its own names.
+_IMAGE_HINT = re.compile(r"image|dall-e|flux|imagen|seedream|midjourney|sdxl|diffusion", re.I)
+
+OVERRIDABLE: Final = {
+    "modes": tuple,
+    "sizes": tuple,
+    "qualities": tuple,
+    "output_formats": tuple,
+    "supports_transparency": bool,
+    "input_fidelities": tuple,
+    "max_n": int,
+    "max_prompt_chars": int,
+    "max_input_images": int,
+    "supports_mask": bool,
+    "styles": tuple,
+    "size_rules": dict,
+}
+
+
+def classify(name: str) -> str:
+    if family_of(name) is not None or (_IMAGE_HINT.search(name) and not _TEXT_MODEL.match(name)):
+        return "image"
+    if _TEXT_MODEL.match(name):
+        return "text"
+    return "other"
+
+
+def is_known(name: str) -> bool:
+    return family_of(name) is not None
+
+
+def spec_for(name: str, *, overrides: dict[str, Any] | None = None, confirmed: bool = False):
+    """The capabilities Studio validates options against for this provider's model."""
+    spec = get_model(name)
+    if not overrides and not confirmed:
+        return spec
+    fields = {key: _coerce(key, value) for key, value in (overrides or {}).items()}
+    if confirmed and not spec.known:
+        # Staff vouch for it: it is a GPT-image-like model with the limits they gave.
+        fields.setdefault("family", "gpt-image")
+        fields["note"] = ""
+    return dataclasses.replace(spec, known=spec.known or confirmed, **fields)
+
+
+def check_overrides(overrides: Any) -> dict[str, Any]:
+    """Staff's overrides, checked; ValueError with a message naming the bad field."""
+    if not isinstance(overrides, dict):
+        raise ValueError("Capability overrides must be a JSON object.")
+    unknown = sorted(set(overrides) - set(OVERRIDABLE))
+    if unknown:
+        raise ValueError(
+            f"Unknown capability {unknown[0]!r}; overridable: {', '.join(OVERRIDABLE)}."
+        )
+    for key, value in overrides.items():
+        _coerce(key, value)
+    return overrides
+
+
+def _coerce(key: str, value: Any) -> Any:
+    kind = OVERRIDABLE[key]
+    if kind is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{key} must be a list of strings.")
+        return tuple(value)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"{key} must be true or false.")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{key} must be a whole number.")
+        return value
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("size_rules must be an object or null.")
+    try:
+        return SizeRules(**value)
+    except TypeError:
+        raise ValueError("size_rules has an unknown field.") from None
+
+
+def describe(spec: ImageModelSpec) -> str:
+    return "verified" if spec.known else "unverified"

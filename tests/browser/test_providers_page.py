@@ -1,0 +1,90 @@
+"""Staff add a provider on the providers page; a member makes a turn on its model."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PASSWORD, PageSession
+from tests.browser.test_studio_page import last_turn, new_conversation, pick_model, send, wait_final
+from upstream.simulator.server import RunningSimulator, start_in_thread
+
+pytestmark = pytest.mark.browser
+
+KEY = "sk-relay-browser-test-key-5678"
+
+
+@pytest.fixture
+def relay() -> Iterator[RunningSimulator]:
+    """A second provider on its own port: a constrained gateway that wants its own key."""
+    running = start_in_thread(gateway=True, latency=(0.2, 0.5))
+    running.configure(models=["gpt-image-2", "gpt-5"], api_key=KEY)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def staff(browser, studio, request) -> Iterator[PageSession]:
+    username = f"staff{uuid.uuid4().hex[:8]}"
+    studio.manage(
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        username,
+        "--email",
+        f"{username}@example.com",
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+    )
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    current = PageSession(context.new_page(), studio, f"{request.node.name}-staff")
+    page = current.page
+    page.goto(current.url("/accounts/login/"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#studio[data-ready='1']")
+    try:
+        yield current
+    finally:
+        context.close()
+    assert not current.errors, "the staff console showed errors:\n" + "\n".join(current.errors)
+
+
+def test_staff_add_a_provider_and_a_member_makes_a_turn_on_its_model(staff, session, relay):
+    page = staff.page
+    page.click("a[href='/providers/']")
+    page.select_option("#preset", "gateway")
+    page.fill("#name", "Relay")
+    page.fill("#base_url", relay.url)
+    page.fill("#api_key", KEY)
+    page.click("#add-provider button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Relay")
+    expect(page.locator("#api_key")).to_have_attribute("placeholder", "…5678 (leave empty to keep)")
+    page.click("#provider-actions >> text=Test connection")
+    expect(page.locator(".flash")).to_contain_text("Works: the provider lists 2 models")
+    page.click("#provider-actions >> text=Refresh models")
+    expect(page.locator(".flash")).to_contain_text("2 models listed")
+    expect(page.locator("#models tr[data-model='gpt-image-2']")).to_contain_text("verified")
+    staff.shot("provider-page")
+    assert KEY not in page.content()
+
+    member = session.page
+    session.sign_up()
+    new_conversation(session)
+    member.click("#options-toggle")
+    expect(member.locator("#opt-model optgroup[label='Relay']")).to_have_count(1)
+    pick_model(member, "gpt-image-2", provider="Relay")
+    member.click("#options-toggle")
+    send(session, "a lighthouse on a cliff")
+    turn = last_turn(session)
+    wait_final(turn)
+    session.shot("turn-on-relay")
+
+    sent = [r for r in relay.requests() if r["path"] == "/v1/responses"]
+    assert len(sent) == 1
+    assert sent[0]["json"]["tools"][0]["model"] == "gpt-image-2"
+    assert sent[0]["json"]["instructions"]
