@@ -65,7 +65,7 @@ def test_a_live_turn_shows_what_a_reload_shows(session):
     live = watcher.locator(TURN).last
     expect(watcher.locator(TURN)).to_have_count(2)
     wait_final(live)
-    expect(live.locator(".turn-meta")).to_contain_text("gpt-image-1 · 1024x1024 · medium")
+    expect(live.locator(".turn-meta")).to_contain_text("gpt-image-2 · 1024x1024 · medium")
     expect(live.locator(".turn-meta")).to_contain_text("done in")
     live_meta = live.locator(".turn-meta").inner_text()
     watcher.reload()

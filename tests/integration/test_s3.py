@@ -94,18 +94,21 @@ def final_of(turn: dict) -> dict:
     return final
 
 
-def test_a_turn_writes_its_partials_final_and_thumbnail_to_the_bucket(
+def test_a_turn_writes_its_partials_final_previews_and_thumbnail_to_the_bucket(
     s3_stack: Stack, s3: S3Server, sara: Browser
 ):
     conversation_id = sara.create_conversation("Lighthouses")
     turn = run_turn(s3_stack, sara, conversation_id, "a lighthouse in fog")
 
     stored = s3.objects(f"images/{conversation_id}/{turn['id']}/")
-    images = {key: size for key, size in stored.items() if "-thumb." not in key}
+    derived = ("-thumb.", "-preview.")
+    images = {key: size for key, size in stored.items() if not any(d in key for d in derived)}
     thumbnails = [key for key in stored if "-thumb." in key]
+    previews = [key for key in stored if "-preview." in key]
     assert sorted(size for size in images.values()) == sorted(i["bytes"] for i in turn["images"])
     assert [i["role"] for i in turn["images"]].count("partial") == 2
     assert len(thumbnails) == 1
+    assert len(previews) == 3, "every partial and the final have a preview"
     assert not (s3_stack.media_dir / "images").exists(), "nothing is written to local disk"
 
     final = final_of(turn)
@@ -189,7 +192,8 @@ def test_moderation_hides_and_removes_images_in_the_bucket(
         response = http.get(url, follow_redirects=False)
         assert response.status_code == 404 and "location" not in response.headers
     # The final, its thumbnail, and the partials that previewed it.
-    assert len(before) == 4
+    # Two partials and the final, a preview of each, and the final's thumbnail.
+    assert len(before) == 7
     assert s3.objects(prefix) == {}
 
 
