@@ -10,6 +10,7 @@ import dataclasses
 import re
 from typing import Any, Final
 
+from upstream.gateway_models import is_chat_image_model
 from upstream.model_specs import ImageModelSpec, SizeRules, family_of, get_model
 
 # Names that are text models, never image models, whatever a gateway lists.
@@ -38,6 +39,8 @@ OVERRIDABLE: Final = {
 
 
 def classify(name: str) -> str:
+    if is_chat_image_model(name):
+        return "image"  # a gateway's chat image model, whatever its name looks like
     if family_of(name) is not None or (_IMAGE_HINT.search(name) and not _TEXT_MODEL.match(name)):
         return "image"
     if _TEXT_MODEL.match(name):

@@ -25,6 +25,7 @@ from providers.models import (
 )
 from providers.presets import ENDPOINT_LABELS
 from providers.seeding import seed_from_environment
+from upstream.gateway_models import is_chat_image_model
 from upstream.model_specs import MODELS, ImageModelSpec, family_of
 from upstream.profiles import ProviderProfile
 
@@ -87,8 +88,9 @@ def choose(*, provider_id: Any, model: str, mode: str, team=None) -> Choice:
     _check_team_allows(policy, provider, model)
     row = provider.models.filter(name=model).first()
     _check_available(provider, model, row)
-    if mode not in provider.endpoints:
-        label = ENDPOINT_LABELS.get(mode, mode)
+    endpoint = "chat" if is_chat_image_model(model) else mode
+    if endpoint not in provider.endpoints:
+        label = ENDPOINT_LABELS.get(endpoint, endpoint)
         raise ChoiceRefused(
             f"{provider.name} does not offer {label}; choose another mode or provider.",
             field="api_mode",

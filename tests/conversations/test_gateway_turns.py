@@ -1,0 +1,102 @@
+"""Turns through gateway presets, against the simulator playing each gateway."""
+
+from __future__ import annotations
+
+import pytest
+
+from conversations.models import Image, Turn
+from providers.services import create_provider
+
+pytestmark = pytest.mark.django_db
+
+
+def finals(turn: Turn) -> list[Image]:
+    return list(turn.images.filter(role=Image.Role.FINAL))
+
+
+def chat_calls(sim) -> list[dict]:
+    return [r for r in sim.requests() if r["path"] == "/v1/chat/completions"]
+
+
+@pytest.fixture
+def tuzi(sim, studio_settings):
+    sim.configure(persona="tuzi")
+    return create_provider(name="tu-zi", preset="tuzi", base_url=sim.url, api_key="sk-tuzi-0000")
+
+
+def test_a_chat_image_model_turn_and_a_follow_up(run, conversation, alice, sim, tuzi):
+    options = {"provider": tuzi.pk, "model": "gpt-4o-image-vip"}
+    first = run(
+        conversation=conversation,
+        author=alice,
+        prompt="four red foxes",
+        api_mode="generate",
+        options=options,
+    )
+    assert first.status == "completed", first.error_message
+    assert len(finals(first)) == 4
+    second = run(
+        conversation=conversation,
+        author=alice,
+        prompt="now in snow",
+        api_mode="edit",
+        parent=first,
+        options=options,
+    )
+
+    assert second.status == "completed", second.error_message
+    assert second.continuation == "resend_image"
+    calls = chat_calls(sim)
+    assert len(calls) == 2
+    follow_up = calls[1]["json"]["messages"]
+    assert follow_up[0] == {"role": "user", "content": "four red foxes"}
+    sent = follow_up[-1]["content"]
+    assert sent[0]["text"].startswith("now in snow")
+    assert sent[1]["image_url"]["url"]["image"] is True
+
+
+def test_a_chat_turn_publishes_its_progress(run, conversation, alice, sim, tuzi, monkeypatch):
+    import json
+
+    from conversations import events
+
+    sent = []
+    monkeypatch.setattr(events, "_send_event", lambda cid, text: sent.append(json.loads(text)))
+    turn = run(
+        conversation=conversation,
+        author=alice,
+        prompt="a fox",
+        api_mode="generate",
+        options={"provider": tuzi.pk, "model": "gpt-4o-image"},
+    )
+
+    assert turn.status == "completed", turn.error_message
+    progress = [e for e in sent if e["type"] == "turn.progress"]
+    assert progress and {e["stage"] for e in progress} <= {"queued", "generating", "done"}
+    percents = [e["percent"] for e in progress if e["percent"] is not None]
+    assert percents == sorted(percents)
+    assert [e["sequence"] for e in sent] == sorted(e["sequence"] for e in sent)
+
+
+@pytest.mark.parametrize(
+    ("tag", "code", "words"),
+    [
+        ("[chat:apology]", "no_image", "sorry"),
+        ("[chat:empty]", "empty_image_link", "empty"),
+    ],
+)
+def test_a_chat_answer_without_a_picture_fails_with_the_gateways_words(
+    run, conversation, alice, sim, tuzi, tag, code, words
+):
+    turn = run(
+        conversation=conversation,
+        author=alice,
+        prompt=f"a fox {tag}",
+        api_mode="generate",
+        options={"provider": tuzi.pk, "model": "gpt-4o-image"},
+    )
+    assert turn.status == "failed"
+    assert turn.error_code == code
+    assert words in turn.error_message.lower()
+    assert not finals(turn)
+    assert len(chat_calls(sim)) <= 3
