@@ -100,3 +100,64 @@ def test_a_chat_answer_without_a_picture_fails_with_the_gateways_words(
     assert words in turn.error_message.lower()
     assert not finals(turn)
     assert len(chat_calls(sim)) <= 3
+
+
+# preset -> (persona, simulator gateway mode, api mode, model)
+PRESET_RUNS = {
+    "litellm": ("litellm", False, "responses", "gpt-image-1"),
+    "newapi": ("newapi", False, "responses", "gpt-image-1"),
+    "oneapi": ("oneapi", False, "generate", "gpt-4o-image"),
+    "tuzi": ("tuzi", False, "generate", "gpt-image-1"),
+    "vibeapi": ("", True, "responses", "gpt-image-1"),
+}
+
+
+def on_preset(sim, key):
+    persona, gateway, mode, model = PRESET_RUNS[key]
+    sim.configure(persona=persona, gateway=gateway)
+    provider = create_provider(name=key, preset=key, base_url=sim.url, api_key="sk-gw-0000")
+    return mode, {"provider": provider.pk, "model": model}
+
+
+def upstream_calls(sim) -> list[dict]:
+    return [r for r in sim.requests() if r["path"].startswith("/v1/") and r["method"] == "POST"]
+
+
+@pytest.mark.parametrize("key", sorted(PRESET_RUNS))
+def test_a_turn_and_a_follow_up_on_every_preset(
+    run, conversation, alice, sim, studio_settings, key
+):
+    mode, options = on_preset(sim, key)
+    first = run(
+        conversation=conversation, author=alice, prompt="a red fox", api_mode=mode, options=options
+    )
+    assert first.status == "completed", first.error_message
+    follow_mode = "edit" if mode == "generate" else mode
+    second = run(
+        conversation=conversation,
+        author=alice,
+        prompt="now in snow",
+        api_mode=follow_mode,
+        parent=first,
+        options=options,
+    )
+    assert second.status == "completed", second.error_message
+    assert finals(second)
+    stored_ids = key in ("litellm", "newapi")
+    assert second.continuation == ("previous_response_id" if stored_ids else "resend_image")
+    if key == "litellm":
+        assert len(first.response_id) > 400  # the proxy's own ids, read back as they are
+
+
+@pytest.mark.parametrize("key", sorted(PRESET_RUNS))
+def test_a_failing_provider_is_called_at_most_three_times_for_a_turn(
+    run, conversation, alice, sim, studio_settings, key
+):
+    mode, options = on_preset(sim, key)
+    sim.inject("server_error", times=20)
+    turn = run(
+        conversation=conversation, author=alice, prompt="a red fox", api_mode=mode, options=options
+    )
+    assert turn.status == "failed"
+    assert turn.error_message and "Traceback" not in turn.error_message
+    assert 1 <= len(upstream_calls(sim)) <= 3, [r["path"] for r in upstream_calls(sim)]
