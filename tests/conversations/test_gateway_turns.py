@@ -161,3 +161,67 @@ def test_a_failing_provider_is_called_at_most_three_times_for_a_turn(
     assert turn.status == "failed"
     assert turn.error_message and "Traceback" not in turn.error_message
     assert 1 <= len(upstream_calls(sim)) <= 3, [r["path"] for r in upstream_calls(sim)]
+
+
+def test_images_api_calls_are_not_streamed_where_the_gateway_cannot_relay_them(
+    run, conversation, alice, sim, studio_settings
+):
+    _mode, options = on_preset(sim, "litellm")
+    turn = run(
+        conversation=conversation,
+        author=alice,
+        prompt="a red fox",
+        api_mode="generate",
+        options={**options, "partial_images": 2},
+    )
+    assert turn.status == "completed", turn.error_message
+    (call,) = [r for r in sim.requests() if r["path"] == "/v1/images/generations"]
+    assert not call["json"].get("stream")
+
+
+@pytest.mark.parametrize("key", sorted(PRESET_RUNS))
+def test_a_moderation_refusal_blocks_the_turn_on_every_preset(
+    run, conversation, alice, sim, studio_settings, key
+):
+    mode, options = on_preset(sim, key)
+    sim.inject("moderation", times=5)
+    turn = run(
+        conversation=conversation, author=alice, prompt="a red fox", api_mode=mode, options=options
+    )
+    assert turn.status == "blocked", (turn.status, turn.error_code, turn.error_message)
+    assert "safety" in turn.error_message.lower()
+    assert len(upstream_calls(sim)) <= 3
+
+
+@pytest.mark.parametrize("key", sorted(PRESET_RUNS))
+def test_an_exhausted_quota_fails_at_once_with_a_clear_message(
+    run, conversation, alice, sim, studio_settings, key
+):
+    mode, options = on_preset(sim, key)
+    sim.inject("insufficient_quota", times=5)
+    turn = run(
+        conversation=conversation, author=alice, prompt="a red fox", api_mode=mode, options=options
+    )
+    assert turn.status == "failed"
+    assert turn.error_code == "insufficient_quota"
+    assert "run out of credit" in turn.error_message
+    assert len(upstream_calls(sim)) <= 3
+
+
+def test_a_link_to_redis_fails_the_turn_and_stores_nothing(
+    run, conversation, alice, sim, studio_settings
+):
+    # The simulator is on loopback, so loopback links are not refused for being private
+    # (tests/upstream cover that); this one is still no picture, and nothing is kept.
+    _mode, options = on_preset(sim, "tuzi")
+    turn = run(
+        conversation=conversation,
+        author=alice,
+        prompt="a fox [chat:private_link]",
+        api_mode="generate",
+        options={**options, "model": "gpt-4o-image"},
+    )
+    assert turn.status == "failed"
+    assert turn.error_code in ("image_link_refused", "image_download_failed"), turn.error_code
+    assert "6379" not in turn.error_message or "refused" in turn.error_message.lower()
+    assert not turn.images.exists()
