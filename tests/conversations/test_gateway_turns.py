@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from conversations.models import Image, Turn
@@ -35,6 +37,7 @@ def test_a_chat_image_model_turn_and_a_follow_up(run, conversation, alice, sim, 
     )
     assert first.status == "completed", first.error_message
     assert len(finals(first)) == 4
+    assert first.cost == Decimal("0.1")  # one call of four pictures, at the gateway's price
     second = run(
         conversation=conversation,
         author=alice,
