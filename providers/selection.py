@@ -25,7 +25,7 @@ from providers.models import (
 )
 from providers.presets import ENDPOINT_LABELS
 from providers.seeding import seed_from_environment
-from upstream.gateway_models import is_chat_image_model
+from upstream.gateway_models import GATEWAY_MODELS, is_chat_image_model
 from upstream.model_specs import MODELS, ImageModelSpec, family_of
 from upstream.profiles import ProviderProfile
 
@@ -129,8 +129,13 @@ def _candidates(provider: Provider) -> list[tuple[str, ProviderModel | None]]:
     rows = {r.name: r for r in provider.models.all()}
     names = list(rows)
     if provider.models_refreshed_at is None:
-        # Never asked yet: the built-in table's image models too, until the first refresh.
-        names = [*MODELS, *(n for n in rows if n not in MODELS)]
+        # Never asked yet: the built-in table's image models too, until the first refresh,
+        # and a chat-capable gateway's chat image models.
+        chat = [
+            n for n in GATEWAY_MODELS if "chat" in provider.endpoints and is_chat_image_model(n)
+        ]
+        table = [*MODELS, *chat]
+        names = [*table, *(n for n in rows if n not in table)]
     usable = []
     for name in names:
         row = rows.get(name)

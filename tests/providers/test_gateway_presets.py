@@ -77,3 +77,14 @@ def test_a_mode_the_preset_lacks_is_refused_before_anything_is_stored(
         )
     assert not Turn.objects.exists() and not sim.requests()
     assert Provider.objects.filter(name="LiteLLM").exists()
+
+
+def test_a_chat_capable_gateway_offers_its_chat_image_models(studio_settings):
+    from providers.presenters import present_options
+
+    tuzi = create_provider(name="tu-zi", preset="tuzi", api_key="sk-test-0000")
+    litellm = create_provider(name="LiteLLM", preset="litellm", api_key="sk-test-0000")
+    offered = {(m["provider"], m["model"]) for m in present_options()["models"].values()}
+    assert ("tu-zi", "gpt-4o-image-vip") in offered
+    assert ("LiteLLM", "gpt-4o-image-vip") not in offered
+    assert (litellm.name, "gpt-image-1") in offered and (tuzi.name, "gpt-image-1") in offered
