@@ -19,7 +19,7 @@ install: $(VENV)/.installed
 
 ## Translations (docs/i18n.md): .po to .mo in Python, so no GNU gettext is needed to run.
 catalogs: install
-	$(BIN)/python manage.py compilecatalogs
+	$(BIN)/python -m studio.catalogs
 
 # Extraction needs GNU gettext's xgettext (only for whoever changes the English text).
 MESSAGE_IGNORES := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=build

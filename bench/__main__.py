@@ -9,14 +9,22 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import gallery, relay, streams  # noqa: F401  (each registers its benchmarks)
+from bench import gallery, paint, pictures, relay, streams  # noqa: F401  (each registers its benchmarks)
 from bench.registry import BENCHMARKS, Bench
 from bench.report import Figure, table, write_results
 from tests.integration.stack import DB_NAME, Stack, require_services
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 # The heavy streams benchmark last: it restarts the worker.
-RUN_ORDER = ("relay latency", "time to first partial", "streams per worker", "gallery page")
+RUN_ORDER = (
+    "picture sizes",
+    "worker steps",
+    "relay latency",
+    "time to first partial",
+    "browser paint",
+    "streams per worker",
+    "gallery page",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         db_name=f"{DB_NAME}_bench",
         own_redis=True,
         worker_concurrency=200,
+        # Pictures that weigh what real ones do: every byte-bound step is measured at size.
+        realistic=True,
         # The production default, not the tests' short one: a resync reads the database.
         env={"WEBSOCKET_RESYNC_SECONDS": "20"},
     )

@@ -1,7 +1,8 @@
 """Relay latency: from the simulator handing a partial image to its connection to a
-websocket client receiving the matching turn.partial_image event, at 1, 50 and 100
-concurrent streams, beside an httpx client reading the same kind of stream straight from
-the simulator. Also the bytes of each websocket event, and the time to the first partial.
+websocket client receiving the matching turn.partial_image event, at 1, 50, 100 and 200
+concurrent streams of realistic pictures (a 1024x1024 PNG partial of about 2.4 MB), beside
+an httpx client reading the same kind of stream straight from the simulator. Also the bytes
+of each websocket event, the worker's CPU per image, and the time to the first partial.
 
 Both ends are on this machine, so the simulator's wall clock (its /_simulator/emissions)
 and the client's time.time() are comparable; a partial is matched by its image call id and
@@ -12,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 from channels_redis.core import RedisChannelLayer
@@ -27,11 +30,12 @@ from bench.report import Figure, at_most, mean, percentile
 from conversations.events import group_name
 from tests.integration.client import FINISHED, Socket, open_socket
 
-CONCURRENCY = (1, 50, 100)
+CONCURRENCY = (1, 50, 100, 200)
+TARGET_STREAMS = 100
 # Turns run one after another at 1 stream, for more than three samples.
 SEQUENTIAL_TURNS = 10
 # Long enough that every stream of a round overlaps the others while the round is posted.
-LATENCY = {1: (2.0, 2.0), 50: (10.0, 12.0), 100: (12.0, 14.0)}
+LATENCY = {1: (2.0, 2.0), 50: (10.0, 12.0), 100: (12.0, 14.0), 200: (16.0, 18.0)}
 PROMPTS = ["a fox in snow", "a lighthouse at dusk", "a kite over dunes", "a boat at night"]
 P50_TARGET_MS, P99_TARGET_MS = 25, 150
 
@@ -59,6 +63,15 @@ class Round:
             if frame.message["type"] == "turn.partial_image"
         }
         return self._since_emitted(received)
+
+    def images(self) -> int:
+        """Partial and final images the round's sockets were told of."""
+        kinds = {"turn.partial_image": 1}
+        return sum(
+            kinds.get(frame.message["type"], len(frame.message.get("images") or []))
+            for frame in self.frames
+            if frame.message["type"] in ("turn.partial_image", "turn.completed")
+        )
 
     def publish_ms(self) -> list[float]:
         return self._since_emitted(self.published)
@@ -156,6 +169,12 @@ def studio_round(bench: Bench, count: int) -> Round:
     return merged
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # --- straight from the simulator ------------------------------------------------------------
 
 
@@ -207,13 +226,15 @@ def relay_latency(bench: Bench) -> list[Figure]:
     figures = []
     busiest: Round | None = None
     for count in CONCURRENCY:
+        cpu_before = cpu_seconds(bench.stack.worker.pid)
         studio = studio_round(bench, count)
+        worker_cpu = cpu_seconds(bench.stack.worker.pid) - cpu_before
         relay = studio.relay_ms()
         direct = stream_directly(bench, count)
         p50, p99 = percentile(relay, 0.5), percentile(relay, 0.99)
         direct_p50 = percentile(direct, 0.5)
         samples = f"{len(relay)} partials"
-        if count == max(CONCURRENCY):
+        if count == TARGET_STREAMS:
             figures += [
                 at_most(f"relay p50 @{count} streams", p50, "ms", P50_TARGET_MS, samples),
                 at_most(f"relay p99 @{count} streams", p99, "ms", P99_TARGET_MS, samples),
@@ -241,6 +262,12 @@ def relay_latency(bench: Bench) -> list[Figure]:
                 note=f"p99 {percentile(direct, 0.99):.1f} ms, {len(direct)} partials",
             ),
             Figure(f"relay / direct p50 @{count} streams", p50 / max(direct_p50, 0.001), "x"),
+            Figure(
+                f"worker CPU per image @{count} streams",
+                worker_cpu * 1000 / max(1, studio.images()),
+                "ms",
+                note=f"{studio.images()} partials and finals; the whole process, all threads",
+            ),
         ]
     return figures + bytes_per_event(busiest)
 

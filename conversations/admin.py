@@ -9,7 +9,7 @@ class ImageInline(admin.TabularInline):
     model = Image
     extra = 0
     fields = (
-        "preview",
+        "preview_image",
         "role",
         "position",
         "partial_index",
@@ -27,7 +27,7 @@ class ImageInline(admin.TabularInline):
         return False
 
     @admin.display(description="preview")
-    def preview(self, image: Image):
+    def preview_image(self, image: Image):
         return image_preview(image, height=64)
 
 
@@ -101,7 +101,7 @@ class TurnAdmin(admin.ModelAdmin):
 class ImageAdmin(admin.ModelAdmin):
     list_display = (
         "id",
-        "preview",
+        "preview_image",
         "turn",
         "role",
         "moderation",
@@ -117,13 +117,18 @@ class ImageAdmin(admin.ModelAdmin):
     raw_id_fields = ("turn",)
     # Hidden or removed only through the review queue, where each decision is audited.
     # Files are shown by name: private media has no public URL for a file widget to link.
-    readonly_fields = ("preview", "moderation", "stored_as")
-    exclude = ("file", "thumbnail")
+    readonly_fields = ("preview_image", "moderation", "stored_as")
+    exclude = ("file", "preview", "thumbnail")
 
     @admin.display(description="preview")
-    def preview(self, image: Image):
+    def preview_image(self, image: Image):
         return image_preview(image)
 
     @admin.display(description="stored as")
     def stored_as(self, image: Image) -> str:
-        return ", ".join(name for name in (image.file.name, image.thumbnail.name) if name) or "-"
+        return (
+            ", ".join(
+                name for name in (image.file.name, image.preview.name, image.thumbnail.name) if name
+            )
+            or "-"
+        )

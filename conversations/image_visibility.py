@@ -34,7 +34,7 @@ def set_image_moderation(images: Iterable[Image], state: str) -> list[Image]:
         rows = Image.objects.filter(pk__in=[image.pk for image in changing])
         if state == Moderation.REMOVED:
             doomed = list(rows)
-            rows.update(moderation=state, file="", thumbnail="")
+            rows.update(moderation=state, file="", preview="", thumbnail="")
             transaction.on_commit(lambda: delete_files(doomed))
         else:
             rows.update(moderation=state)

@@ -1,4 +1,7 @@
-"""Pure Pillow work on image bytes: sniffing uploads, masks, thumbnails. No Django."""
+"""Pure Pillow work on image bytes: sniffing uploads (with their thumbnails), masks, encoding.
+No Django.
+
+The previews and thumbnails of what a provider sends are made in `previews`."""
 
 from __future__ import annotations
 
@@ -188,13 +191,6 @@ def encode(image: PILImage.Image, fmt: str, **params: object) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format=fmt.upper(), **params)
     return buffer.getvalue()
-
-
-def make_thumbnail(data: bytes, *, edge: int = THUMBNAIL_EDGE) -> bytes:
-    """A WebP no larger than ``edge`` on its longest side, made once when an image is stored."""
-    with PILImage.open(io.BytesIO(data)) as image:
-        image.draft("RGB", (edge, edge))
-        return _thumbnail(image, edge)
 
 
 def _thumbnail(image: PILImage.Image, edge: int) -> bytes:

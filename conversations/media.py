@@ -22,9 +22,11 @@ PRIVATE_CACHE = "private, max-age=86400, immutable"
 def serve_image(
     request: HttpRequest, image: Image, *, cache_control: str = PRIVATE_CACHE
 ) -> HttpResponse:
-    """The image; its WebP thumbnail with ``?thumbnail=1``; an attachment with ``?download=1``."""
+    """The image; its WebP preview with ``?preview=1``, its WebP thumbnail with
+    ``?thumbnail=1``; an attachment with ``?download=1``."""
     return image_response(
         image,
+        preview=bool(request.GET.get("preview")),
         thumbnail=bool(request.GET.get("thumbnail")),
         download=bool(request.GET.get("download")),
         cache_control=cache_control,
@@ -32,15 +34,23 @@ def serve_image(
 
 
 def image_response(
-    image: Image, *, thumbnail: bool = False, download: bool = False, cache_control: str
+    image: Image,
+    *,
+    preview: bool = False,
+    thumbnail: bool = False,
+    download: bool = False,
+    cache_control: str,
 ) -> HttpResponse:
-    # An image stored without a thumbnail is served whole rather than not at all.
-    thumbnail = thumbnail and bool(image.thumbnail)
-    field = image.thumbnail if thumbnail else image.file
+    # An image stored without a preview or thumbnail is served whole rather than not at all;
+    # a download is always the whole image.
+    field, content_type = image.file, image.content_type
+    if preview and image.preview and not download:
+        field, content_type = image.preview, "image/webp"
+    elif thumbnail and image.thumbnail and not download:
+        field, content_type = image.thumbnail, "image/webp"
     if not field:
         # Removed by moderation, or never written.
         raise Http404
-    content_type = "image/webp" if thumbnail else image.content_type
     disposition = (
         f'attachment; filename="studio-{image.turn_id}-{image.pk}.{image.format}"'
         if download

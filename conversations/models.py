@@ -163,6 +163,8 @@ class Image(models.Model):
     image_call_id = models.TextField(blank=True)
     file = models.FileField(upload_to=image_upload_path, max_length=300)
     thumbnail = models.FileField(upload_to=image_upload_path, max_length=300, blank=True)
+    # A light WebP of partials and finals for the live view (conversations.previews).
+    preview = models.FileField(upload_to=image_upload_path, max_length=300, blank=True)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     format = models.CharField(max_length=10)

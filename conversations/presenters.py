@@ -26,6 +26,13 @@ def image_url(image: Image, *, thumbnail: bool = False) -> str:
     return f"{url}?thumbnail=1" if thumbnail and image.thumbnail else url
 
 
+def preview_url(image: Image) -> str | None:
+    """The light WebP the live view shows; None for images stored without one."""
+    if not image.preview:
+        return None
+    return f"{reverse('conversations:image', args=[image.pk])}?preview=1"
+
+
 def staff_image_url(image: Image, *, thumbnail: bool = False) -> str | None:
     """Staff's link to any image, hidden ones too; None once removed (its files are gone)."""
     if image.moderation == Image.Moderation.REMOVED:
@@ -57,6 +64,7 @@ def present_image(image: Image) -> dict[str, Any]:
         "role": image.role,
         "url": image_url(image),
         "thumbnail_url": image_url(image, thumbnail=True),
+        "preview_url": preview_url(image),
         "width": image.width,
         "height": image.height,
         "format": image.format,

@@ -7,13 +7,13 @@ with it (``keeping_files_on_commit``), so a failed write leaves nothing behind.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from conversations import imaging
+from conversations import imaging, previews
 from conversations.models import Image, Turn
 
 log = logging.getLogger(__name__)
@@ -28,14 +28,19 @@ def store_image(
     partial_index: int | None = None,
     image_call_id: str = "",
     thumbnail: bool | None = None,
+    derived: previews.Derived | None = None,
 ) -> Image:
-    """Put the bytes in storage and record them; partial previews get no thumbnail."""
-    wanted = thumbnail if thumbnail is not None else role != Image.Role.PARTIAL
+    """Put the bytes in storage and record them, with the light preview the live view shows
+    (partials and finals) and a thumbnail (all but partials, unless told). Pass ``derived``
+    (``previews.derive``) made before the transaction, to keep Pillow out of it."""
+    if derived is None:
+        wanted = thumbnail if thumbnail is not None else role != Image.Role.PARTIAL
+        derived = previews.derive(data, role=role, thumbnail=wanted)
     return _store(
         turn,
         data,
         imaging.describe(data),
-        make_thumbnail=(lambda: imaging.make_thumbnail(data)) if wanted else None,
+        derived=derived,
         role=role,
         position=position,
         partial_index=partial_index,
@@ -51,7 +56,7 @@ def store_upload(
         turn,
         upload.data,
         upload.info,
-        make_thumbnail=lambda: upload.thumbnail,
+        derived=previews.Derived(preview=None, thumbnail=upload.thumbnail),
         role=role,
         position=position,
     )
@@ -62,7 +67,7 @@ def _store(
     data: bytes,
     info: imaging.ImageInfo,
     *,
-    make_thumbnail: Callable[[], bytes] | None,
+    derived: previews.Derived,
     role: str,
     position: int = 0,
     partial_index: int | None = None,
@@ -83,8 +88,7 @@ def _store(
     stem = f"{role}-{partial_index if partial_index is not None else position}-{info.sha256[:12]}"
     image.file.save(f"{stem}.{info.format}", ContentFile(data), save=False)
     try:
-        if make_thumbnail is not None:
-            image.thumbnail.save(f"{stem}-thumb.webp", ContentFile(make_thumbnail()), save=False)
+        previews.attach_derived(image, derived, stem)
         image.save()
     except BaseException:
         delete_files([image])
@@ -107,7 +111,7 @@ def keeping_files_on_commit() -> Iterator[list[Image]]:
 
 def delete_files(images: Iterable[Image]) -> None:
     for image in images:
-        for field in (image.file, image.thumbnail):
+        for field in (image.file, image.preview, image.thumbnail):
             if field:
                 try:
                     field.storage.delete(field.name)

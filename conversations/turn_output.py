@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import outcomes
+from conversations import outcomes, previews
 from conversations.events import record_and_announce, record_quietly
 from conversations.models import Image, Turn
 from conversations.presenters import present_image, present_spend
@@ -56,6 +56,7 @@ class TurnOutput:
 
     def partial(self, item: PartialImage) -> None:
         data = _decode(item.b64)
+        derived = previews.derive(data, role=Image.Role.PARTIAL, thumbnail=False)
         self.streamed = True
         with keeping_files_on_commit() as stored:
             fields = {} if self.turn.first_partial_at else {"first_partial_at": timezone.now()}
@@ -66,6 +67,7 @@ class TurnOutput:
                 role=Image.Role.PARTIAL,
                 partial_index=item.index,
                 image_call_id=item.item_id or "",
+                derived=derived,
             )
             stored.append(image)
             record_and_announce(self.turn, "turn.partial_image", image=present_image(image))
@@ -78,6 +80,7 @@ class TurnOutput:
 
     def final(self, item: FinalImage) -> None:
         data = _decode(item.b64)
+        derived = previews.derive(data, role=Image.Role.FINAL, thumbnail=True)
         self.streamed = True
         with keeping_files_on_commit() as stored:
             fields = {}
@@ -90,6 +93,7 @@ class TurnOutput:
                 role=Image.Role.FINAL,
                 position=len(self.finals),
                 image_call_id=item.item_id or "",
+                derived=derived,
             )
             stored.append(image)
             self.finals.append(image)

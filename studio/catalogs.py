@@ -13,16 +13,20 @@ from pathlib import Path
 import polib
 from django.conf import settings
 
+# Where the catalogs live without asking the settings: `make` compiles them before anything
+# is configured (no SECRET_KEY yet on a fresh machine).
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
-def po_files() -> Iterator[Path]:
-    for root in settings.LOCALE_PATHS:
+
+def po_files(roots=None) -> Iterator[Path]:
+    for root in settings.LOCALE_PATHS if roots is None else roots:
         yield from sorted(Path(root).glob("*/LC_MESSAGES/*.po"))
 
 
-def compile_catalogs(*, force: bool = False) -> list[Path]:
+def compile_catalogs(*, force: bool = False, roots=None) -> list[Path]:
     """Write each .po's .mo when it is missing or older than its .po; the .mo files written."""
     written = []
-    for po_path in po_files():
+    for po_path in po_files(roots):
         mo_path = po_path.with_suffix(".mo")
         if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
@@ -37,3 +41,8 @@ def compile_one(po_path: Path, mo_path: Path) -> None:
     partial = mo_path.with_suffix(".mo.partial")
     catalog.save_as_mofile(str(partial))
     partial.replace(mo_path)
+
+
+if __name__ == "__main__":
+    for path in compile_catalogs(roots=[LOCALE_DIR]):
+        print(f"compiled {path}")

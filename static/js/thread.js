@@ -333,14 +333,17 @@ function setAspect(frame, turn, image) {
   }
 }
 
-/** Fade the new picture in over the old one once it has decoded: no flash, no jump. */
+/** Fade the new picture in over the old one once it has decoded: no flash, no jump.
+ * The frame shows the light preview (a few dozen KB, not the provider's MBs); the full image
+ * loads only when asked for: open full size, download, compare, paint mask. */
 async function swapImage(frame, image, turn) {
-  if (frame.dataset.want === image.url) return;
-  frame.dataset.want = image.url;
-  const loaded = await preload(image.url);
-  if (!loaded || frame.dataset.want !== image.url) return;
+  const src = image.preview_url || image.url;
+  if (frame.dataset.want === src) return;
+  frame.dataset.want = src;
+  const loaded = await preload(src);
+  if (!loaded || frame.dataset.want !== src) return;
   const layer = h("img.layer.entering", {
-    src: image.url,
+    src,
     alt: image.role === "partial" ? `Partial image ${(image.partial_index ?? 0) + 1}` : `Image for: ${turn.prompt}`,
     dataset: { role: image.role, imageId: image.id },
     width: image.width,

@@ -10,7 +10,13 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD
 from tests.browser.test_gallery_page import make_team_gallery
-from tests.browser.test_studio_page import last_turn, new_conversation, send, wait_final
+from tests.browser.test_studio_page import (
+    current_conversation_id,
+    last_turn,
+    new_conversation,
+    send,
+    wait_final,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -51,9 +57,10 @@ def test_the_main_pages_show_no_csp_violations(session):
 
     gallery_id = make_team_gallery(session, username)
     session.studio.manage("shell", "-c", MAKE_STAFF_WITH_A_BUDGET.format(username=username))
-    conversation_id = new_conversation(session)
+    new_conversation(session)
     send(session, "a lighthouse at dusk")
     wait_final(last_turn(session))
+    conversation_id = current_conversation_id(session)
     last_turn(session).get_by_role("button", name="Paint mask").click()
     expect(page.locator(".mask-stage")).to_be_visible()
     assert page.evaluate("window.__violations") == []
@@ -81,7 +88,7 @@ def test_the_main_pages_show_no_csp_violations(session):
 def test_the_log_in_pages_show_no_csp_violations(session):
     session.page.context.add_init_script(RECORD_VIOLATIONS)
     for path in ("/accounts/login/", "/accounts/signup/", "/admin/login/"):
-        visit(session, path, ready="form")
+        visit(session, path, ready="main form")
     page = session.page
     page.goto(session.url("/accounts/login/"))
     page.fill("input[name=username]", "nobody")

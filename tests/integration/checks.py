@@ -14,13 +14,20 @@ def stored_files(stack: Stack, turn: dict) -> list[str]:
 
 
 def assert_storage_matches(stack: Stack, turn: dict) -> None:
-    """One file of the listed size per image the turn lists, and one thumbnail per image
-    that is not a preview: nothing missing, nothing left over."""
+    """One file of the listed size per image the turn lists, one thumbnail per image that is
+    not a partial, one preview per partial and final: nothing missing, nothing left over."""
     files = _files(stack, turn)
-    images = {path.name: path.stat().st_size for path in files if "-thumb." not in path.name}
+    derived = ("-thumb.", "-preview.")
+    images = {
+        path.name: path.stat().st_size
+        for path in files
+        if not any(marker in path.name for marker in derived)
+    }
     thumbnails = [path for path in files if "-thumb." in path.name]
+    previews = [path for path in files if "-preview." in path.name]
     assert len(images) == len(turn["images"]), (sorted(images), turn["images"])
     assert len(thumbnails) == len([i for i in turn["images"] if i["role"] != "partial"])
+    assert len(previews) == len([i for i in turn["images"] if i["preview_url"]])
     for image in turn["images"]:
         partial = image["role"] == "partial"
         prefix = f"partial-{image['partial_index']}-" if partial else f"{image['role']}-"

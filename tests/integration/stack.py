@@ -213,7 +213,8 @@ class Stack:
 
     ``name`` picks the artifacts folder; ``own_redis`` starts a private redis-server instead
     of using a db number on the shared one, so that Redis can be killed and restarted;
-    ``env`` overrides the processes' environment.
+    ``env`` overrides the processes' environment; ``realistic`` starts the simulator with
+    photographic pictures (real-sized files).
     """
 
     def __init__(
@@ -225,8 +226,10 @@ class Stack:
         worker_concurrency: int = WORKER_CONCURRENCY,
         latency: tuple[float, float] = DEFAULT_LATENCY,
         env: dict[str, str] | None = None,
+        realistic: bool = False,
     ) -> None:
         self.name, self.db_name, self.latency = name, db_name, latency
+        self.realistic = realistic
         self.worker_concurrency = worker_concurrency
         self.artifacts = ARTIFACTS_ROOT / name
         self.web_port, self.simulator_port = free_port(), free_port()
@@ -323,6 +326,7 @@ class Stack:
                 str(self.simulator_port),
                 "--latency",
                 f"{low}-{high}",
+                *(["--realistic"] if self.realistic else []),
             ],
         )
         wait_until(
@@ -434,6 +438,12 @@ class Stack:
             f"{self.simulator_url}/_simulator/config", json={"latency": [low, high]}
         )
         response.raise_for_status()
+
+    def simulator_realistic(self, on: bool) -> None:
+        """Photographic pictures (real-sized files) from the simulator, or flat drawings."""
+        httpx.post(
+            f"{self.simulator_url}/_simulator/config", json={"realistic": on}
+        ).raise_for_status()
 
     def simulator_fault(self, fault: str, times: int = 1, path: str = "/v1/responses") -> None:
         """Make the next ``times`` upstream calls to ``path`` fail with ``fault``."""

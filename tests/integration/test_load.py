@@ -1,5 +1,6 @@
 """Load: 200 turns at once from 50 websocket clients, on one Daphne and one Celery worker
-process, against a simulator that takes 5 to 20 s per turn and sends 3 partial images.
+process, against a simulator that takes 5 to 20 s per turn and sends 3 partial images, each
+a realistic picture of the size real providers send (a 1024x1024 PNG of about 2.2 MB).
 
 Every turn must complete, every final image must be in storage, and every client must end
 with exactly the database's state. The worker's memory per concurrent stream is reported
@@ -40,6 +41,7 @@ def test_two_hundred_concurrent_turns_complete_and_every_client_ends_with_the_da
         for i in range(CLIENTS)
     ]
     stack.simulator_latency(*LATENCY)
+    stack.simulator_realistic(True)
     idle_rss = stack.worker.rss_bytes()
 
     async def scenario() -> tuple[list[Socket], PeakMemory]:
@@ -73,7 +75,10 @@ def test_two_hundred_concurrent_turns_complete_and_every_client_ends_with_the_da
             return sockets, peak
 
     started = time.monotonic()
-    sockets, peak = asyncio.run(scenario())
+    try:
+        sockets, peak = asyncio.run(scenario())
+    finally:
+        stack.simulator_realistic(False)
     took = time.monotonic() - started
 
     for (browser, conversation_id), socket in zip(clients, sockets, strict=True):
@@ -83,6 +88,7 @@ def test_two_hundred_concurrent_turns_complete_and_every_client_ends_with_the_da
     record_property(f"{REPORT}load: turns", CLIENTS * TURNS_PER_CLIENT)
     record_property(f"{REPORT}load: took", f"{took:.1f} s")
     record_property(f"{REPORT}load: peak concurrent streams", peak.streams)
+    record_property(f"{REPORT}load: image bytes stored", f"{stored_bytes(stack) / 1e6:.0f} MB")
     record_property(
         f"{REPORT}load: worker RSS",
         f"{idle_rss / 2**20:.0f} MB idle, {peak.rss / 2**20:.0f} MB at the peak, "
@@ -117,3 +123,7 @@ class PeakMemory:
             if streaming >= self.streams:
                 self.streams, self.rss = streaming, self.stack.worker.rss_bytes()
             await asyncio.sleep(0.25)
+
+
+def stored_bytes(stack: Stack) -> int:
+    return sum(path.stat().st_size for path in stack.media_dir.rglob("*") if path.is_file())

@@ -1,5 +1,5 @@
 """`python -m upstream.simulator --port 8765 [--host H] [--latency MIN-MAX] [--gateway]
-[--persona NAME] [--models FILE]`."""
+[--persona NAME] [--models FILE] [--realistic]`."""
 
 from __future__ import annotations
 
@@ -46,6 +46,11 @@ def main(argv: list[str] | None = None) -> None:
         choices=["", *PERSONAS],
         help="play a gateway in front of the provider: " + ", ".join(PERSONAS),
     )
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="photographic detail: pictures weigh what real ones do (1.5-3 MB PNG at 1024x1024)",
+    )
     args = parser.parse_args(argv)
     state = SimulatorState()
     models = json.loads(args.models.read_text()) if args.models else None
@@ -56,11 +61,12 @@ def main(argv: list[str] | None = None) -> None:
         persona=args.persona,
         models=models,
         api_key=api_key,
+        realistic=args.realistic,
     )
     persona = args.persona or "none"
     print(
         f"simulator on http://{args.host}:{args.port}/v1 (gateway={args.gateway}, "
-        f"persona={persona})",
+        f"persona={persona}, realistic={args.realistic})",
         flush=True,
     )
     uvicorn.run(

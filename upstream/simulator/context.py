@@ -46,6 +46,7 @@ class RequestContext:
     latency_header: float | None
     fault: str | None
     gateway: bool
+    realistic: bool
     base_url: str
     created: int
     _handled_fault: str | None = None
@@ -69,6 +70,7 @@ class RequestContext:
             latency_header=header_latency,
             fault=fault,
             gateway=gateway,
+            realistic=state.settings.realistic,
             base_url=str(request.base_url).rstrip("/"),
             created=int(time.time()),
         )

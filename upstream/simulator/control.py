@@ -26,12 +26,16 @@ def routes(state: SimulatorState) -> list[Route]:
                 isinstance(latency, list | tuple) and len(latency) == 2
             ):
                 return _bad("latency must be [min, max] seconds")
+            realistic = body.get("realistic")
+            if realistic is not None and not isinstance(realistic, bool):
+                return _bad("realistic must be true or false")
             try:
                 state.configure(
                     latency=tuple(latency) if latency is not None else None,
                     gateway=body.get("gateway"),
                     persona=body.get("persona"),
                     link_ttl=body.get("link_ttl"),
+                    realistic=realistic,
                     models=body.get("models"),
                     id_length=body.get("id_length"),
                 )
@@ -89,11 +93,13 @@ def routes(state: SimulatorState) -> list[Route]:
 
 
 def _settings(state: SimulatorState) -> dict[str, Any]:
+    settings = state.settings
     return {
-        "latency": list(state.settings.latency),
-        "gateway": state.settings.gateway,
-        "persona": state.settings.persona,
+        "latency": list(settings.latency),
+        "gateway": settings.gateway,
+        "persona": settings.persona,
         "link_ttl": state.links.ttl,
+        "realistic": settings.realistic,
     }
 
 

@@ -2,7 +2,8 @@
 
 Nothing here knows about HTTP: the routes call `draw`, `edit`, `vary`, `partials`, `encode`.
 Pictures are drawn on a canvas whose long edge is at most `WORK_EDGE` and scaled to the
-requested size, so even 3840x2160 stays fast.
+requested size, so even 3840x2160 stays fast. With ``realistic=True`` the scaled picture gets
+photographic detail at full size (`photo`), so it weighs what a real output weighs.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import hashlib
 import io
 import random
 import re
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
-from upstream.simulator import captions
+from upstream.simulator import captions, photo
 
 WORK_EDGE = 1024
 RGB = tuple[int, int, int]
@@ -305,6 +307,7 @@ def draw(
     quality: str = "high",
     transparent: bool = False,
     salt: str = "",
+    realistic: bool = False,
 ) -> Image.Image:
     """A fresh picture for a prompt (salt makes the n images of one request differ)."""
     scene = parse(prompt, salt)
@@ -321,7 +324,8 @@ def draw(
         _shape(draw_, kind, box, scene.palette[i % len(scene.palette)])
     caption = captions.title(prompt, _title(scene.words))
     _caption(img, caption, (255, 255, 255), band=not transparent)
-    return _to_size(img, size)
+    img = _to_size(img, size)
+    return photo.develop(img, scene.seed) if realistic else img
 
 
 def _title(words: list[str]) -> str:
@@ -384,13 +388,16 @@ def edit(
     mask: Image.Image | None = None,
     transparent: bool = False,
     salt: str = "",
+    realistic: bool = False,
 ) -> Image.Image:
     """Start from `base` and add a visible change that follows the prompt.
 
-    With a mask only pixels where the mask's alpha is 0 change (alpha 255 keeps the base)."""
+    With a mask only pixels where the mask's alpha is 0 change (alpha 255 keeps the base).
+    Realistic edits work at full size, so the base's detail survives, and only what the
+    edit drew gets detail of its own (grain added twice would pile up edit after edit)."""
     mode = "RGBA" if transparent or base.mode in ("RGBA", "LA", "PA") else "RGB"
     original = _to_size(base.convert(mode), size)
-    canvas = work_size(*size)
+    canvas = size if realistic else work_size(*size)
     img = _to_size(original, canvas).copy()
     scene = parse(prompt, salt + "edit")
     rng = random.Random(scene.seed)
@@ -403,13 +410,23 @@ def edit(
         img = Image.blend(img, wash, 0.2)
     box = _edit_box(rng, canvas, keep)
     kind = scene.shapes[0] if scene.shapes else rng.choice(["star", "heart", "circle", "flower"])
+    before = img.copy() if realistic else None
     _shape(ImageDraw.Draw(img), kind, box, scene.palette[0])
     caption = "+ " + captions.title(prompt, _title(scene.words))
     _caption(img, caption, (255, 240, 120), band=False, top=True)
+    if before is not None:
+        img = _develop_changes(before, img, scene.seed)
     result = _to_size(img, size)
     if keep is not None:
         result = Image.composite(original, result, keep)
     return result
+
+
+def _develop_changes(before: Image.Image, after: Image.Image, seed: int) -> Image.Image:
+    """``after`` with photographic detail only where it differs from ``before``."""
+    changed = ImageChops.difference(before.convert("RGB"), after.convert("RGB")).convert("L")
+    drawn = changed.point(lambda v: 255 if v else 0)
+    return Image.composite(photo.develop(after, seed), after, drawn)
 
 
 def _mask_alpha(mask: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -455,15 +472,19 @@ def vary(base: Image.Image, index: int, size: tuple[int, int]) -> Image.Image:
 # --- partial previews -------------------------------------------------------------------------
 
 
-def partial(final: Image.Image, index: int, count: int) -> Image.Image:
-    """Preview `index` of `count`: the final picture blurred, less so with each index."""
+def partial(final: Image.Image, index: int, count: int, *, realistic: bool = False) -> Image.Image:
+    """Preview `index` of `count`: the final picture blurred, less so with each index.
+
+    Realistic previews are as grainy as a diffusion model's, so they weigh what the final
+    weighs: the blur takes the detail, the grain puts the bytes back."""
     progress = (index + 1) / (max(1, count) + 1)
     w, h = final.size
     # Blur a quarter-size copy (cheap even at 4K), then scale it back up.
     small = final.reduce(4) if min(w, h) >= 64 else final
     radius = max(w, h) / 4 * 0.06 * (1 - progress) ** 1.5
     blurred = small.filter(ImageFilter.GaussianBlur(radius)) if radius >= 0.3 else small
-    return blurred.resize((w, h), Image.Resampling.BILINEAR)
+    preview = blurred.resize((w, h), Image.Resampling.BILINEAR)
+    return photo.add_grain(preview, index + 1, strength=2 - progress) if realistic else preview
 
 
 # --- encoding ---------------------------------------------------------------------------------
@@ -477,8 +498,9 @@ def encode(img: Image.Image, output_format: str = "png", compression: int | None
     elif output_format == "webp":
         img.save(buf, "WEBP", quality=quality, method=0)
     else:
-        # Level 1: flat drawings compress well anyway, and speed matters more here.
-        img.save(buf, "PNG", compress_level=1)
+        # Level 1 with run-length matching: flat drawings compress well anyway, grainy
+        # photographs barely gain from LZ77 matching, and the encode takes a third less time.
+        img.save(buf, "PNG", compress_level=1, compress_type=zlib.Z_RLE)
     return buf.getvalue()
 
 

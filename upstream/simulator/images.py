@@ -64,7 +64,10 @@ async def generations(request: Request, ctx: RequestContext, incoming: Incoming)
     await ctx.before_answer()
     options = resolve(params, model=model, gateway=ctx.gateway)
     job = ImagesJob("generation", prompt, options, params)
-    job.tasks = [ImageTask(prompt, options, salt=str(i)) for i in range(_count(params, ctx, model))]
+    job.tasks = [
+        ImageTask(prompt, options, salt=str(i), realistic=ctx.realistic)
+        for i in range(_count(params, ctx, model))
+    ]
     return await answer(job, ctx)
 
 
@@ -79,7 +82,8 @@ async def edits(request: Request, ctx: RequestContext, incoming: Incoming) -> Re
     job = ImagesJob("edit", prompt, options, params, inputs=pictures)
     count = _count(params, ctx, model)
     job.tasks = [
-        ImageTask(prompt, options, base=base, mask=mask, salt=str(i)) for i in range(count)
+        ImageTask(prompt, options, base=base, mask=mask, salt=str(i), realistic=ctx.realistic)
+        for i in range(count)
     ]
     return await answer(job, ctx)
 
@@ -102,7 +106,7 @@ async def variations(request: Request, ctx: RequestContext, incoming: Incoming) 
     options = resolve(params, model=model, gateway=ctx.gateway)
     job = ImagesJob("variation", "", options, params, inputs=[picture])
     job.tasks = [
-        ImageTask("", options, base=picture.image, variation_index=i)
+        ImageTask("", options, base=picture.image, variation_index=i, realistic=ctx.realistic)
         for i in range(_count(params, ctx, model))
     ]
     return await answer(job, ctx)

@@ -24,6 +24,8 @@ class ImageTask:
     mask: Image.Image | None = None
     salt: str = ""
     variation_index: int | None = None
+    # Photographic detail, so encoded sizes match real outputs (drawing, photo).
+    realistic: bool = False
 
 
 @dataclass
@@ -56,7 +58,7 @@ def render(task: ImageTask) -> Rendered:
 
 def _key(task: ImageTask) -> str:
     digest = hashlib.blake2b(
-        repr((task.prompt, task.options, task.salt, task.variation_index)).encode()
+        repr((task.prompt, task.options, task.salt, task.variation_index, task.realistic)).encode()
     )
     for img in (task.base, task.mask):
         if img is not None:
@@ -77,6 +79,7 @@ def _render(task: ImageTask) -> Rendered:
             mask=task.mask,
             transparent=opts.transparent,
             salt=task.salt,
+            realistic=task.realistic,
         )
     else:
         img = drawing.draw(
@@ -85,13 +88,14 @@ def _render(task: ImageTask) -> Rendered:
             quality=drawing_quality(opts.quality),
             transparent=opts.transparent,
             salt=task.salt,
+            realistic=task.realistic,
         )
     final = drawing.encode(img, opts.output_format, opts.output_compression)
     png = final if opts.output_format == "png" else drawing.encode(img, "png")
     partials = [
         _b64(
             drawing.encode(
-                drawing.partial(img, i, opts.partial_images),
+                drawing.partial(img, i, opts.partial_images, realistic=task.realistic),
                 opts.output_format,
                 opts.output_compression,
             )
@@ -104,7 +108,8 @@ def _render(task: ImageTask) -> Rendered:
 def preview(task: ImageTask, rendered: Rendered) -> str:
     """A single blurred preview, for a cut stream that asked for no partials."""
     img = drawing.decode(rendered.png)
-    return _b64(drawing.encode(drawing.partial(img, 0, 3), task.options.output_format))
+    picture = drawing.partial(img, 0, 3, realistic=task.realistic)
+    return _b64(drawing.encode(picture, task.options.output_format))
 
 
 def _b64(data: bytes) -> str:

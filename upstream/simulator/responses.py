@@ -253,7 +253,14 @@ def _plan_images(
     count = _NUMBERS[match.group(1)] if match else 1
     for index in range(count):
         plan.tasks.append(
-            ImageTask(plan.prompt, plan.options, base=base, mask=mask, salt=str(index))
+            ImageTask(
+                plan.prompt,
+                plan.options,
+                base=base,
+                mask=mask,
+                salt=str(index),
+                realistic=ctx.realistic,
+            )
         )
         plan.item_ids.append(new_id("ig_", ctx.state.settings.id_length))
 

@@ -49,6 +49,7 @@ class RunningSimulator:
         gateway: bool | None = None,
         persona: str | None = None,
         link_ttl: float | None = None,
+        realistic: bool | None = None,
         models: list | None = None,
         id_length: int | None = None,
         api_key: str | None = None,
@@ -61,6 +62,7 @@ class RunningSimulator:
             gateway=gateway,
             persona=persona,
             link_ttl=link_ttl,
+            realistic=realistic,
             models=models,
             id_length=id_length,
             api_key=api_key,
@@ -89,10 +91,13 @@ def start_in_thread(
     gateway: bool = False,
     models: list | None = None,
     persona: str = "",
+    realistic: bool = False,
 ) -> RunningSimulator:
     """Start the simulator and return once it accepts connections."""
     state = SimulatorState()
-    state.configure(latency=latency, gateway=gateway, persona=persona, models=models)
+    state.configure(
+        latency=latency, gateway=gateway, persona=persona, models=models, realistic=realistic
+    )
     # Binding the socket ourselves makes port=0 usable: the real port is known at once.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

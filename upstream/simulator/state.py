@@ -32,6 +32,8 @@ class Settings:
     # When set, requests must carry `Authorization: Bearer <api_key>` (else 401).
     api_key: str = ""
     persona: str = ""
+    # Photographic detail in every picture: real-sized files, at more CPU per new picture.
+    realistic: bool = False
 
     def pick_latency(self) -> float:
         low, high = self.latency
@@ -57,6 +59,7 @@ class SimulatorState:
         gateway: bool | None = None,
         persona: str | None = None,
         link_ttl: float | None = None,
+        realistic: bool | None = None,
         models: list | None = None,
         id_length: int | None = None,
         api_key: str | None = None,
@@ -84,6 +87,8 @@ class SimulatorState:
                 self.settings.persona = persona.strip().lower()
             if link_ttl is not None:
                 self.links.ttl = float(link_ttl)
+            if realistic is not None:
+                self.settings.realistic = bool(realistic)
 
     def catalogue(self) -> list[dict]:
         with self.lock:

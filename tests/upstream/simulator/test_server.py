@@ -25,6 +25,7 @@ def test_start_in_thread_serves_on_a_loopback_port_and_stops():
             "persona": "",
             "link_ttl": 3600.0,
             "generations": 0,
+            "realistic": False,
         }
     finally:
         running.stop()
@@ -71,6 +72,7 @@ def test_command_line_runs_the_server():
             "--latency",
             "0-0.1",
             "--gateway",
+            "--realistic",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -84,6 +86,7 @@ def test_command_line_runs_the_server():
             except httpx.TransportError:
                 time.sleep(0.1)
         assert health["gateway"] is True and health["latency"] == [0.0, 0.1]
+        assert health["realistic"] is True
     finally:
         process.terminate()
         process.wait(timeout=10)

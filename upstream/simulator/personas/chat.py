@@ -149,7 +149,10 @@ async def _answer(
     options = resolve({"size": size, "quality": "low"}, model="gpt-image-1")
     base = pictures[0] if pictures else None
     count = spec.images_per_call
-    tasks = [ImageTask(prompt, options, base=base, salt=f"chat{i}") for i in range(count)]
+    tasks = [
+        ImageTask(prompt, options, base=base, salt=f"chat{i}", realistic=ctx.realistic)
+        for i in range(count)
+    ]
     rendered = [await to_thread.run_sync(render, task) for task in tasks]
     links = ctx.state.links
     not_ready = SOURCE_NOT_READY_FETCHES if spec.asynchronous else 0
