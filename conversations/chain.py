@@ -15,7 +15,9 @@ from django.conf import settings
 from conversations.models import Image, Turn
 from providers.clients import profile_for
 from upstream.capabilities import get_model
+from upstream.chat.request import ChatTurn, build_chat_body
 from upstream.client import InputFile, UpstreamClient
+from upstream.gateway_models import gateway_model, is_chat_image_model
 from upstream.profiles import ProviderProfile, get_profile
 from upstream.requests import Continuation, build_images_params, build_responses_body
 from upstream.stream import ImagesResult, ImageStream
@@ -41,12 +43,18 @@ class UpstreamCall:
     note: str = ""
     images: list[InputFile] = field(default_factory=list)
     mask: InputFile | None = None
+    # A gateway's chat image model: POST /chat/completions, whatever the turn's mode.
+    chat: bool = False
 
     @property
     def streams(self) -> bool:
-        return self.mode == Turn.ApiMode.RESPONSES or self.payload.get("stream") in (True, "true")
+        if self.chat or self.mode == Turn.ApiMode.RESPONSES:
+            return True
+        return self.payload.get("stream") in (True, "true")
 
     def open(self, client: UpstreamClient) -> ImageStream:
+        if self.chat:
+            return client.stream_chat_images(self.payload)
         if self.mode == Turn.ApiMode.RESPONSES:
             return client.stream_response(self.payload)
         if self.mode == Turn.ApiMode.GENERATE:
@@ -76,6 +84,8 @@ def plan_call(turn: Turn) -> CallPlan:
     masks = _images(turn, Image.Role.MASK)
     mask = _input_file(masks[0]) if masks else None
     parent_image = _parent_final(turn)
+    if is_chat_image_model(turn.image_model):
+        return CallPlan(_chat_call(turn, references, parent_image))
     if turn.api_mode == Turn.ApiMode.RESPONSES:
         return _responses_call(turn, profile, references, mask, parent_image)
     return _images_call(turn, profile, references, mask, parent_image)
@@ -158,6 +168,37 @@ def _images_call(turn, profile, references, mask, parent_image) -> CallPlan:
         mask=mask,
     )
     return CallPlan(call)
+
+
+def _chat_call(turn: Turn, references, parent_image) -> UpstreamCall:
+    """A chat image model edits by seeing the parent's picture and the earlier prompts."""
+    spec = gateway_model(turn.image_model)
+    body = build_chat_body(
+        model=turn.image_model,
+        prompt=turn.prompt,
+        references=references,
+        parent_image=_input_file(parent_image) if parent_image else None,
+        history=[ChatTurn(prompt) for prompt in _earlier_prompts(turn)],
+        size=turn.options.get("size"),
+        size_param=spec.size_param,
+    )
+    resent = parent_image is not None
+    return UpstreamCall(
+        mode=turn.api_mode,
+        payload=body,
+        continuation=RESEND_IMAGE if resent else "",
+        note=NOTES[RESEND_IMAGE] if resent else "",
+        chat=True,
+    )
+
+
+def _earlier_prompts(turn: Turn) -> list[str]:
+    prompts = []
+    ancestor = turn.parent
+    while ancestor is not None:
+        prompts.append(ancestor.prompt)
+        ancestor = ancestor.parent
+    return list(reversed(prompts))
 
 
 def turn_profile(turn: Turn) -> ProviderProfile:

@@ -27,6 +27,7 @@ from providers.selection import default_provider
 from providers.services import mark_model_unavailable, unavailable_message
 from upstream.client import UpstreamClient
 from upstream.errors import StreamClosed, StreamInterrupted, UpstreamError
+from upstream.events import ProgressEvent
 from upstream.stream import Completed, FinalImage, ImagesResult, PartialImage
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ def release_connection() -> None:
 
 
 def _record_surviving_a_lost_connection(
-    item: PartialImage | FinalImage | Completed, output: TurnOutput
+    item: PartialImage | FinalImage | Completed | ProgressEvent, output: TurnOutput
 ) -> None:
     """Record ``item``, once more on a fresh connection if the database dropped this one
     mid-write (a restart, a failover): the write was rolled back whole, rows, files,
@@ -205,8 +206,12 @@ def _record_surviving_a_lost_connection(
         _record_progress(item, output)
 
 
-def _record_progress(item: PartialImage | FinalImage | Completed, output: TurnOutput) -> None:
-    if isinstance(item, PartialImage):
+def _record_progress(
+    item: PartialImage | FinalImage | Completed | ProgressEvent, output: TurnOutput
+) -> None:
+    if isinstance(item, ProgressEvent):
+        output.progress(item)
+    elif isinstance(item, PartialImage):
         output.partial(item)
     elif isinstance(item, FinalImage):
         output.final(item)

@@ -53,7 +53,7 @@ Record = Callable[[Progress, TurnOutput], None]
 
 def applies(call: UpstreamCall, turn: Turn) -> bool:
     """True for a Responses call on a provider that resumes background responses."""
-    if call.mode != Turn.ApiMode.RESPONSES:
+    if call.chat or call.mode != Turn.ApiMode.RESPONSES:
         return False
     return turn_profile(turn).background_resume
 

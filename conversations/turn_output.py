@@ -19,6 +19,7 @@ from conversations.models import Image, Turn
 from conversations.presenters import present_image, present_spend
 from conversations.recording import discard_attempt_output, keeping_files_on_commit, store_image
 from upstream.errors import StreamClosed, UpstreamError
+from upstream.events import ProgressEvent
 from upstream.stream import FinalImage, PartialImage, failure_usage
 
 MODERATION_MESSAGE = (
@@ -70,6 +71,12 @@ class TurnOutput:
             )
             stored.append(image)
             record_and_announce(self.turn, "turn.partial_image", image=present_image(image))
+
+    def progress(self, item: ProgressEvent) -> None:
+        """How far a transport without partial images has come (chat image models)."""
+        with transaction.atomic():
+            self._claim_write()
+            record_and_announce(self.turn, "turn.progress", stage=item.stage, percent=item.percent)
 
     def final(self, item: FinalImage) -> None:
         data = _decode(item.b64)

@@ -10,6 +10,7 @@ import dataclasses
 import re
 from typing import Any, Final
 
+from upstream.gateway_models import gateway_model, is_chat_image_model
 from upstream.model_specs import ImageModelSpec, SizeRules, family_of, get_model
 
 # Names that are text models, never image models, whatever a gateway lists.
@@ -38,6 +39,8 @@ OVERRIDABLE: Final = {
 
 
 def classify(name: str) -> str:
+    if is_chat_image_model(name):
+        return "image"  # a gateway's chat image model, whatever its name looks like
     if family_of(name) is not None or (_IMAGE_HINT.search(name) and not _TEXT_MODEL.match(name)):
         return "image"
     if _TEXT_MODEL.match(name):
@@ -51,7 +54,7 @@ def is_known(name: str) -> bool:
 
 def spec_for(name: str, *, overrides: dict[str, Any] | None = None, confirmed: bool = False):
     """The capabilities Studio validates options against for this provider's model."""
-    spec = get_model(name)
+    spec = _chat_model_spec(name) or get_model(name)
     if not overrides and not confirmed:
         return spec
     fields = {key: _coerce(key, value) for key, value in (overrides or {}).items()}
@@ -102,3 +105,24 @@ def _coerce(key: str, value: Any) -> Any:
 
 def describe(spec: ImageModelSpec) -> str:
     return "verified" if spec.known else "unverified"
+
+
+# A chat image model's ratios, as the sizes the options panel offers (the ratio goes into
+# the prompt, upstream.chat.request).
+_RATIO_SIZES: Final = {"1:1": "1024x1024", "2:3": "1024x1536", "3:2": "1536x1024"}
+
+
+def _chat_model_spec(name: str) -> ImageModelSpec | None:
+    """A gateway's chat image model: drawn from a prompt and up to its references, in the
+    ratios it knows; the gateway table (upstream.gateway_models) vouches for it."""
+    if not is_chat_image_model(name):
+        return None
+    model = gateway_model(name)
+    sizes = tuple(_RATIO_SIZES[r] for r in model.ratios if r in _RATIO_SIZES)
+    return dataclasses.replace(
+        get_model(name),
+        known=True,
+        sizes=(*sizes, "auto"),
+        max_input_images=model.max_references,
+        note=model.note,
+    )

@@ -25,6 +25,7 @@ from providers.models import (
 )
 from providers.presets import ENDPOINT_LABELS
 from providers.seeding import seed_from_environment
+from upstream.gateway_models import GATEWAY_MODELS, is_chat_image_model
 from upstream.model_specs import MODELS, ImageModelSpec, family_of
 from upstream.profiles import ProviderProfile
 
@@ -87,8 +88,9 @@ def choose(*, provider_id: Any, model: str, mode: str, team=None) -> Choice:
     _check_team_allows(policy, provider, model)
     row = provider.models.filter(name=model).first()
     _check_available(provider, model, row)
-    if mode not in provider.endpoints:
-        label = ENDPOINT_LABELS.get(mode, mode)
+    endpoint = "chat" if is_chat_image_model(model) else mode
+    if endpoint not in provider.endpoints:
+        label = ENDPOINT_LABELS.get(endpoint, endpoint)
         raise ChoiceRefused(
             f"{provider.name} does not offer {label}; choose another mode or provider.",
             field="api_mode",
@@ -127,8 +129,13 @@ def _candidates(provider: Provider) -> list[tuple[str, ProviderModel | None]]:
     rows = {r.name: r for r in provider.models.all()}
     names = list(rows)
     if provider.models_refreshed_at is None:
-        # Never asked yet: the built-in table's image models too, until the first refresh.
-        names = [*MODELS, *(n for n in rows if n not in MODELS)]
+        # Never asked yet: the built-in table's image models too, until the first refresh,
+        # and a chat-capable gateway's chat image models.
+        chat = [
+            n for n in GATEWAY_MODELS if "chat" in provider.endpoints and is_chat_image_model(n)
+        ]
+        table = [*MODELS, *chat]
+        names = [*table, *(n for n in rows if n not in table)]
     usable = []
     for name in names:
         row = rows.get(name)

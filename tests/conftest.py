@@ -38,12 +38,24 @@ def sim(simulator: RunningSimulator) -> Iterator[RunningSimulator]:
     """The shared simulator, reset to defaults around each test."""
     simulator.clear()
     simulator.configure(
-        latency=(0.0, 0.0), gateway=False, models=[], id_length=0, api_key="", realistic=False
+        latency=(0.0, 0.0),
+        gateway=False,
+        persona="",
+        models=[],
+        id_length=0,
+        api_key="",
+        realistic=False,
     )
     yield simulator
     simulator.clear()
     simulator.configure(
-        latency=(0.0, 0.0), gateway=False, models=[], id_length=0, api_key="", realistic=False
+        latency=(0.0, 0.0),
+        gateway=False,
+        persona="",
+        models=[],
+        id_length=0,
+        api_key="",
+        realistic=False,
     )
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from django.conf import settings
 
 from upstream.capabilities import estimate_output_tokens
+from upstream.gateway_models import GATEWAY_MODELS
 
 PER_MILLION = Decimal(1_000_000)
 MICRODOLLAR = Decimal("0.000001")
@@ -109,8 +110,9 @@ class Estimate:
 
 
 def price_for(model: str, prices: Mapping[str, Any] | None = None) -> ModelPrice | None:
-    """The price of ``model``: a provider's own ``prices`` first, else STUDIO_PRICES."""
-    prices = {**settings.STUDIO_PRICES, **(prices or {})}
+    """The price of ``model``: a provider's own ``prices`` first, else STUDIO_PRICES, else
+    the gateway price list of chat image models (upstream.gateway_models)."""
+    prices = {**_gateway_call_prices(), **settings.STUDIO_PRICES, **(prices or {})}
     key = (model or "").strip().lower()
     snapshot = _SNAPSHOT.match(key)
     entry = prices.get(key) or (prices.get(snapshot["base"]) if snapshot else None)
@@ -229,3 +231,13 @@ def _count(source: Mapping[str, Any], key: str) -> int:
 
 def _decimal(value: Any) -> Decimal:
     return Decimal(str(value))
+
+
+def _gateway_call_prices() -> dict[str, dict[str, float]]:
+    """A gateway bills a call, whatever it drew; priced here per picture, as turns count
+    them (a -vip call of four pictures costs one call)."""
+    return {
+        model.name: {"per_call": model.price_per_call / model.images_per_call}
+        for model in GATEWAY_MODELS.values()
+        if model.price_per_call is not None
+    }

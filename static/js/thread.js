@@ -196,6 +196,7 @@ export class Thread {
     let label = "Queued";
     if (turn.status === "streaming") {
       if (got) label = expected ? `Refining · partial ${got} of ${expected}` : `Refining · partial ${got}`;
+      else if (turn.progress) label = describeProgress(turn.progress);
       else label = (turn.attempts || 1) > 1 ? `Generating · attempt ${turn.attempts}` : "Generating";
     }
     if (stage.dataset.label !== label) {
@@ -383,4 +384,10 @@ function describeSpend(turn) {
   if (text) parts.push(`${formatNumber(text)} text tokens`);
   parts.push(turn.cost === null ? "no price set" : formatDollars(turn.cost));
   return parts.join(" · ");
+}
+
+/** A gateway's progress in words (turn.progress): its stage, and its percent when it gave one. */
+function describeProgress({ stage, percent }) {
+  const name = { queued: "Queued at the provider", done: "Fetching the pictures" }[stage] || "Generating";
+  return percent == null ? name : `${name} · ${Math.round(percent)}%`;
 }

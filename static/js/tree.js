@@ -127,6 +127,9 @@ export class TurnTree {
         // Another worker continues the same upstream response: what arrived stays.
         turn.attempts = event.attempt ?? turn.attempts;
         break;
+      case "turn.progress":
+        turn.progress = { stage: event.stage, percent: event.percent };
+        break;
       case "turn.partial_image":
         turn.first_partial_at = turn.first_partial_at || now;
         addImages(turn, [event.image]);

@@ -88,3 +88,38 @@ def test_staff_add_a_provider_and_a_member_makes_a_turn_on_its_model(staff, sess
     assert len(sent) == 1
     assert sent[0]["json"]["tools"][0]["model"] == "gpt-image-2"
     assert sent[0]["json"]["instructions"]
+
+
+@pytest.fixture
+def tuzi() -> Iterator[RunningSimulator]:
+    """tu-zi in front of a simulator of its own: chat image models with progress in words."""
+    running = start_in_thread(persona="tuzi", latency=(2.0, 2.0))
+    yield running
+    running.stop()
+
+
+def test_a_chat_image_model_on_tuzi_shows_progress_then_four_pictures(staff, session, tuzi):
+    page = staff.page
+    page.click("a[href='/providers/']")
+    page.select_option("#preset", "tuzi")
+    page.fill("#name", "Tuzi")
+    page.fill("#base_url", tuzi.url)
+    page.fill("#api_key", KEY)
+    page.click("#add-provider button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Tuzi")
+
+    member = session.page
+    session.sign_up()
+    new_conversation(session)
+    member.click("#options-toggle")
+    pick_model(member, "gpt-4o-image-vip", provider="Tuzi")
+    member.click("#options-toggle")
+    send(session, "four kites over a beach")
+    turn = last_turn(session)
+    expect(turn.locator(".stage-label")).to_contain_text("%", timeout=20_000)
+    session.shot("tuzi-progress")
+    expect(turn.locator("img.layer[data-role=final]")).to_have_count(4, timeout=20_000)
+    expect(turn).to_have_attribute("data-status", "completed")
+    session.shot("tuzi-four-finals")
+    sent = [r for r in tuzi.requests() if r["path"] == "/v1/chat/completions"]
+    assert len(sent) == 1 and sent[0]["json"]["model"] == "gpt-4o-image-vip"
