@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from providers import services
@@ -59,7 +58,7 @@ def provider_add(request: HttpRequest) -> HttpResponse:
             base_url=form.get("base_url", ""),
             api_key=form.get("api_key", ""),
         )
-        messages.success(request, _("Added %(provider)s.") % {"provider": provider.name})
+        messages.success(request, gettext("Added %(provider)s.") % {"provider": provider.name})
         return redirect("providers:detail", provider.pk)
     return redirect("providers:list")
 
@@ -104,7 +103,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
         services.update_provider(
             provider=provider, changes=changes, api_key=form.get("api_key", "")
         )
-        messages.success(request, _("Saved."))
+        messages.success(request, gettext("Saved."))
     return redirect("providers:detail", provider.pk)
 
 
@@ -120,7 +119,9 @@ def provider_action(request: HttpRequest, provider_id: int, action: str) -> Http
             messages.success(request, services.refresh_provider_models(provider=provider))
         elif action == "disable":
             services.disable_provider(provider=provider)
-            messages.success(request, _("%(provider)s is disabled.") % {"provider": provider.name})
+            messages.success(
+                request, gettext("%(provider)s is disabled.") % {"provider": provider.name}
+            )
         else:
             raise Http404
     return redirect("providers:detail", provider.pk)
@@ -139,7 +140,7 @@ def model_edit(request: HttpRequest, provider_id: int, model_id: int) -> HttpRes
             available=form.get("available") == "on",
             overrides=_json_field(form.get("overrides", ""), "overrides"),
         )
-        messages.success(request, _("Saved %(model)s.") % {"model": row.name})
+        messages.success(request, gettext("Saved %(model)s.") % {"model": row.name})
     return redirect("providers:detail", provider_id)
 
 
@@ -152,7 +153,7 @@ def site_default(request: HttpRequest) -> HttpResponse:
         services.set_site_default(provider=provider, model=model)
         messages.success(
             request,
-            _("New turns use %(model)s at %(provider)s by default.")
+            gettext("New turns use %(model)s at %(provider)s by default.")
             % {"model": model, "provider": provider.name},
         )
     return redirect("providers:list")
