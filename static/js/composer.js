@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { gettext as _, interpolate, ngettext, pgettext } from "./i18n.js";
 import { finals } from "./tree.js";
-import { clear, h, truncate } from "./util.js";
+import { clear, h, truncate, withQuote } from "./util.js";
 
 const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"];
 const MAX_REFERENCES = 16;
@@ -222,18 +222,19 @@ export class Composer {
     clear(this.context);
     if (editing) {
       this.context.append(h("div.chip.editing-chip", { "data-turn-id": editing.id },
-        h("span", {}, _("New version of"), " ", h("q", { text: truncate(editing.prompt, 48) })),
+        h("span", {}, withQuote(_("New version of %(quote)s"), truncate(editing.prompt, 48))),
         h("button.chip-x", { type: "button", title: _("Stop editing"), "aria-label": _("Stop editing that prompt"),
           onclick: () => this.stopEditing() }, "×")));
     }
     if (parent) {
       const image = finals(parent)[0];
       const running = parent.status === "queued" || parent.status === "streaming";
-      const label = editing ? pgettext("continuing from an image", "From")
-        : this.explicitParentId ? _("Branching from") : running ? _("Will continue from") : _("Continuing from");
+      const sentence = editing ? pgettext("continuing from an image", "From %(quote)s")
+        : this.explicitParentId ? _("Branching from %(quote)s")
+          : running ? _("Will continue from %(quote)s") : _("Continuing from %(quote)s");
       this.context.append(h("div.chip.parent-chip", { "data-parent-id": parent.id },
         image ? h("img", { src: image.thumbnail_url, alt: "" }) : null,
-        h("span", {}, `${label} `, h("q", { text: truncate(parent.prompt, 48) })),
+        h("span", {}, withQuote(sentence, truncate(parent.prompt, 48))),
         h("button.chip-x", { type: "button", title: _("Start a new image instead"),
           "aria-label": _("Start a new image instead of continuing"), onclick: () => {
             this.detached = true;

@@ -5,7 +5,7 @@ import { gettext as _, interpolate, pgettext } from "./i18n.js";
 import { valueLabel } from "./option-labels.js";
 import { RUNNING, finals, inputs, partials } from "./tree.js";
 import { describeBlock } from "./turn-errors.js";
-import { clear, formatDollars, formatElapsed, formatNumber, h, parseSize, preload } from "./util.js";
+import { clear, formatDollars, formatElapsed, formatNumber, h, parseSize, preload, withQuote } from "./util.js";
 
 const ERROR_TITLES = {
   blocked: _("Blocked by the provider’s safety system"),
@@ -329,7 +329,7 @@ export class Thread {
 function blockedDetails(message) {
   const { said, categories } = describeBlock(message);
   const nodes = [h("p", { text: _("The image provider’s safety system refused this request, so no image was made. Reword the prompt (or use other images) and send it again.") })];
-  if (said) nodes.push(h("p.provider-said", {}, _("The provider said:"), " ", h("q", { text: said })));
+  if (said) nodes.push(h("p.provider-said", {}, withQuote(_("The provider said: %(quote)s"), said)));
   if (categories.length) {
     const flagged = categories.join(pgettext("list separator", ", "));
     nodes.push(h("p.provider-said", { text: interpolate(_("It flagged: %(categories)s."), { categories: flagged }, true) }));

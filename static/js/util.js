@@ -79,6 +79,12 @@ export function conversationTitle(title) {
   return !title || title === "Untitled" ? _("Untitled") : title;
 }
 
+/** A sentence with a quoted text inside: ``format`` holds "%(quote)s" where the <q> goes. */
+export function withQuote(format, text) {
+  const [before, after = ""] = format.split("%(quote)s");
+  return [before, h("q", { text }), after];
+}
+
 export function truncate(text, length) {
   const value = String(text || "").replace(/\s+/g, " ").trim();
   return value.length > length ? `${value.slice(0, length - 1)}…` : value;
