@@ -15,6 +15,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils.translation import gettext
 
 from conversations.events import group_name, user_group_name
 from conversations.models import Conversation
@@ -112,7 +113,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         self.budget = self.budget or MessageBudget()
         if not self.budget.take():
-            await self.send_error("Too many messages; slow down.")
+            await self.send_error(gettext("Too many messages; slow down."))
             return
         message, problem = _parse(text_data, bytes_data)
         if problem:
@@ -122,12 +123,13 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         elif message["type"] == "resume":
             after = message.get("after", 0)
             if not _is_sequence(after):
-                await self.send_error("'after' must be a whole number of 0 or more.")
+                await self.send_error(gettext("'after' must be a whole number of 0 or more."))
             else:
                 await self.send_snapshot(after=after)
         else:
             await self.send_error(
-                f"Unknown message type {message['type']!r}; send 'ping' or 'resume'."
+                gettext("Unknown message type %(type)r; send 'ping' or 'resume'.")
+                % {"type": message["type"]}
             )
 
     async def turn_event(self, message: dict[str, Any]) -> None:
@@ -167,16 +169,18 @@ class ConversationConsumer(AsyncWebsocketConsumer):
 
 def _parse(text_data: str | None, bytes_data: bytes | None) -> tuple[dict | None, str | None]:
     if text_data is None:
-        return None, "Send JSON text frames, not binary."
+        return None, gettext("Send JSON text frames, not binary.")
     # The limit is in bytes, as documented, whatever characters the frame carries.
     if len(text_data) > MAX_MESSAGE_BYTES or len(text_data.encode()) > MAX_MESSAGE_BYTES:
-        return None, f"Messages are limited to {MAX_MESSAGE_BYTES} bytes."
+        return None, gettext("Messages are limited to %(count)s bytes.") % {
+            "count": MAX_MESSAGE_BYTES
+        }
     try:
         message = json.loads(text_data)
     except (ValueError, RecursionError):
-        return None, "That message is not valid JSON."
+        return None, gettext("That message is not valid JSON.")
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-        return None, "A message must be a JSON object with a string 'type'."
+        return None, gettext("A message must be a JSON object with a string 'type'.")
     return message, None
 
 

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from usage.periods import day_bounds, month_bounds
 
@@ -69,7 +70,9 @@ class Budget(models.Model):
 
     def clean(self) -> None:
         if (self.user_id is None) == (self.team_id is None):
-            raise ValidationError("A budget belongs to a user or to a team: choose exactly one.")
+            raise ValidationError(
+                gettext("A budget belongs to a user or to a team: choose exactly one.")
+            )
 
     @property
     def kind(self) -> str:
