@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from common.errors import InvalidInput
 from common.text import clean_text
-from conversations import admission, streams
+from conversations import admission, failures, streams
 from conversations.admission import Applicant, Candidate
 from conversations.dispatch import dispatch_turn
 from conversations.events import check_access_on_commit, record_and_announce
@@ -158,7 +158,8 @@ def cancel_turn(*, turn: Turn) -> Turn:
             status=Turn.Status.CANCELLED,
             completed_at=timezone.now(),
             error_code="cancelled",
-            error_message="Cancelled.",
+            error_message=failures.english(failures.failure("cancelled")),
+            error_detail=failures.stored(failures.failure("cancelled")),
         )
         turn.refresh_from_db()
         if not updated:
