@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext, pgettext_lazy
+from django.http import HttpRequest
+from django.utils.translation import get_language_from_request, gettext, pgettext_lazy
 
 from upstream.errors import UpstreamError
 from upstream.messages import MESSAGES, Listing, UserMessage, describe
@@ -41,3 +42,15 @@ def _value(value: Any) -> Any:
         separator = _SEPARATORS.get(value.separator, value.separator)
         return str(separator).join(str(_value(item)) for item in value.items)
     return value
+
+
+def language_of_scope(scope: dict[str, Any]) -> str:
+    """A websocket's language, chosen as LocaleMiddleware chooses a page's: the language
+    cookie, else the handshake's Accept-Language."""
+    request = HttpRequest()
+    request.COOKIES = dict(scope.get("cookies") or {})
+    headers = dict(scope.get("headers") or ())
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    if accept:
+        request.META["HTTP_ACCEPT_LANGUAGE"] = accept
+    return get_language_from_request(request)

@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from conversations.failures import failure_text
 from conversations.models import Conversation, Image, Turn
@@ -95,7 +96,8 @@ def present_turn(turn: Turn, images: list[Image] | None = None) -> dict[str, Any
         "response_id": turn.response_id or None,
         "previous_response_id": turn.previous_response_id or None,
         "continuation": turn.continuation or None,
-        "continuation_note": turn.continuation_note or None,
+        # A note with values (which provider, which response) has no translation: as stored.
+        "continuation_note": gettext(turn.continuation_note) if turn.continuation_note else None,
         "revised_prompt": turn.revised_prompt or None,
         "assistant_text": turn.assistant_text or None,
         "usage": turn.usage or None,
