@@ -13,7 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import ngettext, ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy, pgettext
 
 from common.errors import InvalidInput
 
@@ -59,7 +59,12 @@ def check_creation_rate(user, kind: str) -> None:
             "Try again in %(count)s minute.", "Try again in %(count)s minutes.", minutes
         )
         raise InvalidInput(
-            f"{LIMIT_REACHED[kind] % {'count': limit}} {try_again % {'count': minutes}}",
+            # Chinese runs its sentences on without a space.
+            pgettext("one sentence after another", "%(first)s %(second)s")
+            % {
+                "first": LIMIT_REACHED[kind] % {"count": limit},
+                "second": try_again % {"count": minutes},
+            },
             status=429,
         )
 
