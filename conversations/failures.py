@@ -29,6 +29,7 @@ FAILURES: dict[str, str] = {
         "This turn stopped making progress and was given up after %(attempts)s attempts; try again."
     ),
     "no_image": gettext_noop("The image provider finished without an image."),
+    "bad_image_data": gettext_noop("The image provider sent an image that could not be decoded."),
     "blocked": gettext_noop(
         "The image provider's safety system blocked this request. Rephrase the prompt or use "
         "other images."
@@ -46,6 +47,9 @@ def failure(code: str, **params: Any) -> UserMessage:
 
 
 def from_error(error: UpstreamError) -> UserMessage:
+    # Raised by turn_output, not by the provider: our own sentence, not its words.
+    if error.code == "bad_image_data" and error.status is None:
+        return failure("bad_image_data")
     return describe(error)
 
 

@@ -241,9 +241,7 @@ def _decode(b64: str) -> bytes:
     try:
         return base64.b64decode(b64, validate=True)
     except (binascii.Error, ValueError):
-        raise UpstreamError(
-            "The image provider sent an image that could not be decoded.", code="bad_image_data"
-        ) from None
+        raise UpstreamError(failures.FAILURES["bad_image_data"], code="bad_image_data") from None
 
 
 def _moderation_message(exc: UpstreamError) -> UserMessage:

@@ -209,3 +209,12 @@ def test_the_creation_limit_speaks_the_readers_language(api, settings, language,
         )
     assert response.status_code == 429
     assert error_of(response).startswith(message)
+
+
+def test_studios_own_failure_is_stored_once_and_read_in_each_language(api, conversation):
+    turn_id = post_turn(api, conversation, ENGLISH).json()["id"]  # stays queued
+    api.post(f"/api/turns/{turn_id}/cancel/", HTTP_ACCEPT_LANGUAGE=ENGLISH)
+    assert Turn.objects.get(pk=turn_id).error_message == "Cancelled."
+    for language, message in ((SIMPLIFIED, "已取消。"), (ENGLISH, "Cancelled.")):
+        snapshot = api.get(f"/api/conversations/{conversation.pk}/", HTTP_ACCEPT_LANGUAGE=language)
+        assert snapshot.json()["turns"][0]["error"]["message"] == message
