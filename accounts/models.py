@@ -16,5 +16,9 @@ class Profile(models.Model):
         _("language"), max_length=16, blank=True, choices=settings.LANGUAGES
     )
 
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
     def __str__(self) -> str:
         return f"{self.user} ({self.language or 'browser'})"

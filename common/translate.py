@@ -7,6 +7,7 @@ message (a mode's verb phrase) or a Listing of values, translated the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
@@ -20,6 +21,11 @@ _SEPARATORS = {
     "; ": pgettext_lazy("between the clauses of a sentence", "; "),
     " and ": pgettext_lazy("between two values", " and "),
 }
+
+
+def join_list(items: Iterable[Any]) -> str:
+    """Values as a list in the active language ("a, b" in English, "a、b" in Chinese)."""
+    return str(_SEPARATORS[", "]).join(str(item) for item in items)
 
 
 def translate(message: UserMessage) -> str:

@@ -23,8 +23,8 @@ from conversations.recording import discard_attempt_output
 from conversations.turn_output import TurnOutput
 from providers.clients import client_for
 from providers.crypto import UnreadableKey
-from providers.selection import default_provider
-from providers.services import mark_model_unavailable, unavailable_message
+from providers.selection import default_provider, replacement
+from providers.services import mark_model_unavailable
 from upstream.client import UpstreamClient
 from upstream.errors import StreamClosed, StreamInterrupted, UpstreamError
 from upstream.events import ProgressEvent
@@ -44,8 +44,10 @@ def run_turn(turn_id: int) -> None:
         return
     try:
         client = make_client(turn)
-    except UnreadableKey as exc:
-        TurnOutput(turn).fail("provider_key_unreadable", str(exc))
+    except UnreadableKey:
+        TurnOutput(turn).fail(
+            "provider_key_unreadable", failures.failure("provider_key_unreadable")
+        )
         return
     with client:
         _run_claimed(turn, client)
@@ -135,7 +137,13 @@ def _run_claimed(turn: Turn, client: UpstreamClient) -> None:
 
 def _model_gone(turn: Turn, exc: UpstreamError, output: TurnOutput) -> None:
     mark_model_unavailable(provider=turn.provider, model=turn.image_model, reason=exc.message)
-    output.fail("model_not_found", unavailable_message(turn.provider, turn.image_model))
+    gone = failures.failure(
+        "model_gone",
+        provider=turn.provider.name,
+        model=turn.image_model,
+        other=replacement(turn.provider, turn.image_model),
+    )
+    output.fail("model_not_found", gone)
 
 
 def _attempt(turn: Turn, client: UpstreamClient, output: TurnOutput) -> None:

@@ -4,8 +4,8 @@ A failure is read later, and by several people (a team's viewers), each in their
 language, so the turn stores the message's code and values (``Turn.error_detail``) beside
 its English text (``Turn.error_message``, for the admin and old clients), and the text is
 made in the reader's language when the turn is shown (docs/i18n.md). Codes are Studio's
-own (below) or upstream.messages'; a message without a code (the provider's own words,
-a provider's settings) is shown as it was stored.
+own (below) or upstream.messages'; a message without a code (the provider's own words)
+is shown as it was stored.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext, gettext_noop
 
 from common.translate import translate
+from providers.crypto import UNREADABLE_KEY
 from upstream.errors import UpstreamError
 from upstream.messages import MESSAGES, PROVIDER_MESSAGE, UserMessage, describe
 
@@ -27,6 +28,11 @@ FAILURES: dict[str, str] = {
     ),
     "stuck": gettext_noop(
         "This turn stopped making progress and was given up after %(attempts)s attempts; try again."
+    ),
+    "provider_key_unreadable": UNREADABLE_KEY,
+    "model_gone": gettext_noop(
+        "%(provider)s says the model %(model)s does not exist or has been shut down, so this "
+        "turn could not run. Choose %(other)s or another model in the options."
     ),
     "no_image": gettext_noop("The image provider finished without an image."),
     "bad_image_data": gettext_noop("The image provider sent an image that could not be decoded."),

@@ -33,6 +33,8 @@ class Conversation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["owner", "-updated_at"])]
 
@@ -121,6 +123,8 @@ class Turn(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("turn")
+        verbose_name_plural = _("turns")
         ordering = ["id"]
         indexes = [
             models.Index(fields=["conversation", "sequence"]),
@@ -181,6 +185,8 @@ class Image(models.Model):
     objects = ImageQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
         ordering = ["turn_id", "role", "position", "partial_index", "id"]
         indexes = [models.Index(fields=["turn", "role"])]
 

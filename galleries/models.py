@@ -20,6 +20,7 @@ class Gallery(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("gallery")
         ordering = ["name", "id"]
         verbose_name_plural = _("galleries")
 
@@ -42,6 +43,8 @@ class GalleryItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("gallery item")
+        verbose_name_plural = _("gallery items")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["gallery", "image"], name="image_once_per_gallery")
@@ -72,6 +75,8 @@ class PublicLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("public link")
+        verbose_name_plural = _("public links")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -69,6 +69,8 @@ class Case(models.Model):
     )
 
     class Meta:
+        verbose_name = _("review case")
+        verbose_name_plural = _("review cases")
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -109,6 +111,8 @@ class Flag(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["case", "reporter"], name="one_flag_per_reporter")
@@ -157,6 +161,8 @@ class Decision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -179,6 +185,8 @@ class AccountStanding(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("account standing")
+        verbose_name_plural = _("account standings")
         ordering = ["-updated_at"]
 
     def __str__(self) -> str:
@@ -220,6 +228,8 @@ class BlockedTerm(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("blocked term")
+        verbose_name_plural = _("blocked terms")
         ordering = ["term"]
 
     def __str__(self) -> str:

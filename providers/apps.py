@@ -1,9 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ProvidersConfig(AppConfig):
     name = "providers"
+    verbose_name = _("Providers")
 
     def ready(self) -> None:
         from providers.seeding import seed_after_migrate

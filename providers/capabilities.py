@@ -10,6 +10,9 @@ import dataclasses
 import re
 from typing import Any, Final
 
+from django.utils.translation import gettext
+
+from common.translate import join_list
 from upstream.gateway_models import gateway_model, is_chat_image_model
 from upstream.model_specs import ImageModelSpec, SizeRules, family_of, get_model
 
@@ -61,18 +64,19 @@ def spec_for(name: str, *, overrides: dict[str, Any] | None = None, confirmed: b
     if confirmed and not spec.known:
         # Staff vouch for it: it is a GPT-image-like model with the limits they gave.
         fields.setdefault("family", "gpt-image")
-        fields["note"] = ""
+        fields["note"] = None
     return dataclasses.replace(spec, known=spec.known or confirmed, **fields)
 
 
 def check_overrides(overrides: Any) -> dict[str, Any]:
     """Staff's overrides, checked; ValueError with a message naming the bad field."""
     if not isinstance(overrides, dict):
-        raise ValueError("Capability overrides must be a JSON object.")
+        raise ValueError(gettext("Capability overrides must be a JSON object."))
     unknown = sorted(set(overrides) - set(OVERRIDABLE))
     if unknown:
         raise ValueError(
-            f"Unknown capability {unknown[0]!r}; overridable: {', '.join(OVERRIDABLE)}."
+            gettext("Unknown capability %(name)s; these can be changed: %(names)s.")
+            % {"name": unknown[0], "names": join_list(OVERRIDABLE)}
         )
     for key, value in overrides.items():
         _coerce(key, value)
@@ -83,24 +87,24 @@ def _coerce(key: str, value: Any) -> Any:
     kind = OVERRIDABLE[key]
     if kind is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ValueError(f"{key} must be a list of strings.")
+            raise ValueError(gettext("%(name)s must be a list of strings.") % {"name": key})
         return tuple(value)
     if kind is bool:
         if not isinstance(value, bool):
-            raise ValueError(f"{key} must be true or false.")
+            raise ValueError(gettext("%(name)s must be true or false.") % {"name": key})
         return value
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{key} must be a whole number.")
+            raise ValueError(gettext("%(name)s must be a whole number.") % {"name": key})
         return value
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ValueError("size_rules must be an object or null.")
+        raise ValueError(gettext("size_rules must be an object or null."))
     try:
         return SizeRules(**value)
     except TypeError:
-        raise ValueError("size_rules has an unknown field.") from None
+        raise ValueError(gettext("size_rules has an unknown field.")) from None
 
 
 def describe(spec: ImageModelSpec) -> str:

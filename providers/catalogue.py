@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common.translate import join_list
 from providers.capabilities import classify
 from providers.clients import client_for
 from providers.models import Provider, ProviderModel
@@ -31,10 +32,10 @@ class Refreshed:
             % {"count": self.listed}
         ]
         if self.added:
-            sentences.append(_("New: %(models)s.") % {"models": ", ".join(self.added[:10])})
+            sentences.append(_("New: %(models)s.") % {"models": join_list(self.added[:10])})
         if self.retired:
             sentences.append(
-                _("No longer listed: %(models)s.") % {"models": ", ".join(self.retired[:10])}
+                _("No longer listed: %(models)s.") % {"models": join_list(self.retired[:10])}
             )
         return " ".join(sentences)
 

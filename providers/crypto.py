@@ -12,10 +12,20 @@ from functools import cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext, gettext_noop
+
+UNREADABLE_KEY = gettext_noop(
+    "The stored API key cannot be decrypted with STUDIO_ENCRYPTION_KEY; restore the key it was "
+    "saved under, or enter the API key again."
+)
 
 
 class UnreadableKey(Exception):
-    """A stored key none of the configured encryption keys can open."""
+    """A stored key none of the configured encryption keys can open; says so in the active
+    language (a turn keeps the code instead: conversations.failures)."""
+
+    def __init__(self) -> None:
+        super().__init__(gettext(UNREADABLE_KEY))
 
 
 @cache
@@ -43,10 +53,7 @@ def decrypt(token: str) -> str:
     try:
         return _current().decrypt(token.encode("ascii")).decode()
     except InvalidToken:
-        raise UnreadableKey(
-            "The stored API key cannot be decrypted with STUDIO_ENCRYPTION_KEY; "
-            "restore the key it was saved under, or enter the API key again."
-        ) from None
+        raise UnreadableKey() from None
 
 
 def rotate(token: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from common.translate import translate
 from providers.clients import profile_for
 from providers.models import Provider, ProviderModel
 from providers.selection import (
@@ -48,6 +49,7 @@ def _present_offer(offer: Offer) -> dict[str, Any]:
         "modes": modes,
         "provider_id": offer.provider.pk,
         "provider": offer.provider.name,
+        "note": translate(offer.spec.note) if offer.spec.note else "",
         "status": "verified" if offer.spec.known else "unverified",
         "shutdown_date": offer.shutdown.isoformat() if offer.shutdown else None,
         "warning": offer.warning,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from common.translate import join_list
 from providers.capabilities import spec_for
 from providers.clients import profile_for
 from providers.models import (
@@ -259,7 +260,7 @@ def _model_allowed(policy: TeamModelPolicy | None, provider: Provider, model: st
 
 def _check_team_allows(policy: TeamModelPolicy | None, provider: Provider, model: str) -> None:
     if not _model_allowed(policy, provider, model):
-        names = ", ".join(m.split(":", 1)[1] for m in policy.allowed_models)
+        names = join_list(m.split(":", 1)[1] for m in policy.allowed_models)
         raise ChoiceRefused(
             gettext("Your team uses only %(models)s; %(model)s at %(provider)s is not one of them.")
             % {"models": names, "model": model, "provider": provider.name}
@@ -267,4 +268,4 @@ def _check_team_allows(policy: TeamModelPolicy | None, provider: Provider, model
 
 
 def _allowed_names(policy: TeamModelPolicy | None) -> str:
-    return ", ".join(p.name for p in policy.allowed_providers.all()) if policy else ""
+    return join_list(p.name for p in policy.allowed_providers.all()) if policy else ""

@@ -9,11 +9,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
+from common.translate import join_list
 from providers.capabilities import check_overrides
 from providers.catalogue import refresh_models
 from providers.clients import client_for
+from providers.crypto import UnreadableKey
 from providers.models import Provider, ProviderModel, SiteDefault, TeamModelPolicy
-from providers.presets import ENDPOINTS, get_preset, switches
+from providers.presets import ENDPOINTS, PRESETS, get_preset, switches
 from providers.seeding import set_key
 from upstream import errors
 
@@ -39,8 +41,11 @@ class ProviderInputError(ValueError):
 def create_provider(*, name: str, preset: str, base_url: str = "", api_key: str = "") -> Provider:
     try:
         chosen = get_preset(preset)
-    except ValueError as exc:
-        raise ProviderInputError(str(exc), field="preset") from None
+    except ValueError:
+        raise ProviderInputError(
+            gettext("Choose one of the presets: %(presets)s.") % {"presets": join_list(PRESETS)},
+            field="preset",
+        ) from None
     provider = Provider(
         name=_name(name),
         base_url=_base_url(base_url or chosen.example_base_url),
@@ -108,6 +113,8 @@ def disable_provider(*, provider: Provider) -> Provider:
 def refresh_provider_models(*, provider: Provider) -> str:
     try:
         return refresh_models(provider).summary()
+    except UnreadableKey as exc:
+        raise ProviderInputError(str(exc), field="api_key") from None
     except errors.UpstreamError as exc:
         raise ProviderInputError(
             gettext("Could not refresh the models: %(reason)s") % {"reason": verdict_for(exc)}
@@ -143,6 +150,8 @@ def test_connection(provider: Provider) -> ConnectionCheck:
     try:
         with client_for(provider) as client:
             models = client.list_models()
+    except UnreadableKey as exc:
+        return ConnectionCheck(False, str(exc))
     except errors.UpstreamError as exc:
         return ConnectionCheck(False, verdict_for(exc))
     return ConnectionCheck(
@@ -176,16 +185,6 @@ def mark_model_unavailable(*, provider: Provider, model: str, reason: str) -> No
     row.unavailable, row.unavailable_reason = True, reason[:300]
     row.save(update_fields=["unavailable", "unavailable_reason"])
     log.info("provider %s: model %s marked unavailable", provider.pk, model)
-
-
-def unavailable_message(provider: Provider, model: str) -> str:
-    from providers.selection import replacement
-
-    return (
-        f"{provider.name} says the model {model} does not exist or has been shut down, so "
-        f"this turn could not run. Choose {replacement(provider, model)} or another model "
-        "in the options."
-    )
 
 
 # --- defaults and team limits -------------------------------------------------------------

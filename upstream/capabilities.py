@@ -390,7 +390,7 @@ def allowed_choices(
     return {
         "model": spec.name,
         "known": spec.known,
-        "note": spec.note,
+        "note": spec.note.english if spec.note else "",
         "modes": list(spec.modes),
         "sizes": list(spec.sizes),
         "supports_custom_size": rules is not None,

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from upstream.messages import UserMessage
+
 Transport = Literal["chat", "images", "responses"]
 ASYNC_SUFFIX: Final = "-async"
 
@@ -31,34 +33,38 @@ class GatewayModel:
     """Answers with [preview] and [source] links; the source is polled until ready."""
     max_references: int = 10
     ratios: tuple[str, ...] = ("1:1", "2:3", "3:2")
-    note: str = ""
+    note: UserMessage | None = None
 
 
 GATEWAY_MODELS: Final[dict[str, GatewayModel]] = {
     model.name: model
     for model in (
-        GatewayModel("gpt-4o-image", price_per_call=0.04, note="tu-zi; progress text, one image"),
+        GatewayModel(
+            "gpt-4o-image", price_per_call=0.04, note=UserMessage("gateway_progress_one_image")
+        ),
         GatewayModel(
             "gpt-4o-image-vip",
             images_per_call=4,
             price_per_call=0.10,
-            note="tu-zi; up to 4 images per call at one price",
+            note=UserMessage("gateway_four_images"),
         ),
-        GatewayModel("gpt-4o-all", price_per_call=0.06, note="answers in words and pictures"),
-        GatewayModel("sora_image", price_per_call=0.04, note="emoji progress lines"),
+        GatewayModel(
+            "gpt-4o-all", price_per_call=0.06, note=UserMessage("gateway_words_and_pictures")
+        ),
+        GatewayModel("sora_image", price_per_call=0.04, note=UserMessage("gateway_emoji_progress")),
         GatewayModel("gpt-image-2-all", price_per_call=0.06),
         GatewayModel(
             "gpt-image-2-vip",
             images_per_call=4,
             price_per_call=0.12,
             size_param=True,
-            note="takes a top-level size",
+            note=UserMessage("gateway_size_param"),
         ),
         GatewayModel(
             "gpt-image-1-vip",
             transport="images",
             price_per_call=0.05,
-            note="tu-zi; called like gpt-image-1 on the Images API",
+            note=UserMessage("gateway_images_api"),
         ),
     )
 }
@@ -81,7 +87,7 @@ def gateway_model(name: str) -> GatewayModel | None:
                 asynchronous=True,
                 max_references=base.max_references,
                 ratios=base.ratios,
-                note=f"asynchronous form of {base.name}",
+                note=UserMessage("gateway_async_form", {"model": base.name}),
             )
     return None
 

@@ -118,6 +118,27 @@ REFUSALS: dict[str, str] = {
     ),
 }
 
+# What the options panel says about a model (upstream.model_specs, upstream.gateway_models).
+MODEL_NOTES: dict[str, str] = {
+    "model_unverified": gettext_noop(
+        "%(model)s is unverified: Studio does not know its limits, so it offers only the "
+        "options every image model takes until staff confirm more."
+    ),
+    "gateway_progress_one_image": gettext_noop(
+        "Served by tu-zi: reports its progress in words, one image per request."
+    ),
+    "gateway_four_images": gettext_noop(
+        "Served by tu-zi: up to 4 images per request at one price."
+    ),
+    "gateway_words_and_pictures": gettext_noop("Answers in words and pictures."),
+    "gateway_emoji_progress": gettext_noop("Reports its progress in emoji lines."),
+    "gateway_size_param": gettext_noop("Takes the size as well as the aspect ratio."),
+    "gateway_images_api": gettext_noop(
+        "Served by tu-zi: called like gpt-image-1 on the Images API."
+    ),
+    "gateway_async_form": gettext_noop("The asynchronous form of %(model)s."),
+}
+
 MESSAGES: dict[str, str] = {
     "provider_rejected": gettext_noop("The image provider rejected the request."),
     "provider_key_refused": gettext_noop("The image provider did not accept the API key."),
@@ -141,6 +162,7 @@ MESSAGES: dict[str, str] = {
         "The image provider does not offer this model to this API key: %(message)s"
     ),
     **REFUSALS,
+    **MODEL_NOTES,
 }
 # The provider's own message, shown as it came.
 PROVIDER_MESSAGE = "provider_message"

@@ -103,7 +103,8 @@ class ImageModelSpec:
     styles: tuple[str, ...] = ()
     size_rules: SizeRules | None = None
     known: bool = True
-    note: str = ""
+    # Said on the options panel; translated at the Django edge.
+    note: UserMessage | None = None
     # OpenAI's shutdown date (its deprecations page); gateways may keep serving the model.
     openai_shutdown: date | None = None
     # Offered by the provider as a preview (gpt-image-2 transparency): allowed, labelled so.
@@ -228,8 +229,5 @@ def unverified_model(name: str) -> ImageModelSpec:
         max_prompt_chars=4000,
         max_input_images=1,
         known=False,
-        note=(
-            f"{name.strip()} is unverified: Studio does not know its limits, so it offers "
-            "only the options every image model takes until staff confirm more."
-        ),
+        note=UserMessage("model_unverified", {"model": name.strip()}),
     )

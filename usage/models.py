@@ -51,6 +51,8 @@ class Budget(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
         ordering = ["user_id", "team_id", "metric", "period"]
         constraints = [
             models.CheckConstraint(condition=ONE_HOLDER, name="budget_for_user_or_team"),

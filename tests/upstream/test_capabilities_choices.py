@@ -12,7 +12,7 @@ from upstream.profiles import GATEWAY, OPENAI
 def test_unknown_models_are_unverified_with_conservative_limits_never_gpt_image_1s():
     spec = get_model("gpt-image-9")
     assert not spec.known
-    assert "unverified" in spec.note
+    assert "unverified" in spec.note.english
     assert spec.modes == ("generate", "edit")
     assert (spec.sizes, spec.qualities, spec.output_formats) == (
         ("1024x1024", "auto"),
