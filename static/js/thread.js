@@ -93,7 +93,8 @@ export class Thread {
     card.parts = {
       switcher: h("nav.sibling-switcher", { "aria-label": _("Versions of this prompt") }),
       inputs: h("div.turn-inputs"),
-      prompt: h("p.prompt-text"),
+      // What people and the model wrote, in their language: the English check passes it by.
+      prompt: h("p.prompt-text", { dataset: { userContent: "" } }),
       frames: h("div.frames"),
       stage: h("div.stage", { role: "status" }),
       error: h("div.turn-error"),
@@ -263,7 +264,7 @@ export class Thread {
     if (!text) return;
     details.append(
       h("summary", { text: _("Revised prompt") }),
-      h("p", { text }),
+      h("p", { text, dataset: { userContent: "" } }),
       h("button.btn.ghost.small", { type: "button", onclick: () => this.actions.usePrompt(text) }, _("Use this prompt")),
     );
   }

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PageSession
-from tests.browser.english_text import english_text_on
+from tests.browser.english_text import english_sentences_on, english_text_on
 from tests.browser.test_studio_page import last_turn, send, wait_final
 
 pytestmark = pytest.mark.browser
@@ -98,9 +98,11 @@ ACCEPT_LANGUAGE = {"zh-hans": "zh-CN,zh;q=0.9", "zh-hant": "zh-TW,zh;q=0.9"}
 
 
 def no_english(session, label: str) -> None:
-    """A full-page screenshot of the page, then no catalog message left in English on it."""
+    """A full-page screenshot of the page, then no catalog message left in English on it and
+    no text that reads like an English sentence."""
     session.shot(label, full_page=True)
     assert english_text_on(session.page) == [], label
+    assert english_sentences_on(session.page) == [], label
 
 
 def log_in_as_staff(session) -> str:
@@ -126,6 +128,15 @@ def test_every_page_reads_in_chinese(session, browser, language):
     wait_final(last_turn(session))
     output = session.studio.manage("shell", "-c", SET_UP_THE_WALK.format(username=username))
     team_id, gallery_id, token = re.search(r"walk (\d+) (\d+) (\S+)", output).groups()
+
+    no_english(session, f"studio-{language}")
+    # The password page is the user's name in the top bar.
+    page.click(".topbar a.who")
+    expect(page.locator("input[name=old_password]")).to_be_visible()
+    no_english(session, f"password-{language}")
+    page.goto(session.url("/admin/"))
+    expect(page.locator("#content-main")).to_be_visible()
+    no_english(session, f"admin-{language}")
 
     page.goto(session.url("/galleries/"))
     expect(page.locator(".gallery-card")).to_contain_text("港口习作")
