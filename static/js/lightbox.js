@@ -100,7 +100,9 @@ export class Lightbox {
   }
 
   renderCaption(item) {
-    if (!this.actions) return item.caption ? h("p.lightbox-caption", { text: item.caption }) : null;
+    if (!this.actions) {
+      return item.caption ? h("p.lightbox-caption", { text: item.caption, dataset: { userContent: "" } }) : null;
+    }
     const input = h("textarea.caption-input", { rows: 2, maxlength: 500, "aria-label": _("Caption"),
       placeholder: _("Add a caption…") });
     input.value = item.caption;
@@ -142,17 +144,18 @@ export class Lightbox {
 }
 
 function details(item) {
+  // The prompts are what a person and the model wrote: marked so, for the language checks.
   const rows = [
-    [_("Prompt"), item.prompt],
-    [_("Revised prompt"), item.revised_prompt],
+    [_("Prompt"), item.prompt, true],
+    [_("Revised prompt"), item.revised_prompt, true],
     [_("Model"), item.model],
     [_("Options"), formatOptions(item.options)],
     [_("Size"), `${item.width}×${item.height} ${(item.format || "").toUpperCase()}`],
     [_("Added by"), item.added_by],
     [pgettext("added to the gallery", "Added"), item.added_at ? formatDateTime(item.added_at) : null],
   ];
-  return h("dl.lightbox-details", {}, rows.filter(([, value]) => value).flatMap(([label, value]) => [
-    h("dt", { text: label }), h("dd", { text: value }),
+  return h("dl.lightbox-details", {}, rows.filter(([, value]) => value).flatMap(([label, value, written]) => [
+    h("dt", { text: label }), h("dd", { text: value, dataset: written ? { userContent: "" } : {} }),
   ]));
 }
 

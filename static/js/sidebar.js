@@ -90,7 +90,7 @@ export class Sidebar {
         event.preventDefault();
         this.setOpen(false);
         this.onOpen(item.id);
-      } }, conversationTitle(item.title));
+      } }, h("span", { text: conversationTitle(item.title), dataset: { userContent: "" } }));
     const li = h(`li.conversation-item${active ? ".active" : ""}`, { dataset: { conversationId: item.id } }, link);
     if (item.owner !== this.username) {
       link.append(h("span.shared-by", { text: `${item.owner} · ${item.team?.name || ""}` }));

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.english_text import english_text_on
+from tests.browser.english_text import english_sentences_on, english_text_on
 from tests.browser.test_studio_page import TURN, last_turn, send, wait_final
 
 pytestmark = pytest.mark.browser
@@ -72,6 +72,7 @@ def sign_up_in(session, language: str) -> str:
 def no_english(session, label: str) -> None:
     session.shot(label)
     assert english_text_on(session.page) == [], label
+    assert english_sentences_on(session.page) == [], label
 
 
 def platform_fonts(page, selector: str) -> list[str]:
