@@ -116,6 +116,24 @@ REFUSALS: dict[str, str] = {
     "mask_needs_edit": gettext_noop(
         "A mask marks what to change in an image; edit an image to use one."
     ),
+    # Building the request (upstream.requests): a continuation or option the provider or
+    # the endpoint cannot take.
+    "continuation_unknown": gettext_noop("Unknown continuation strategy %(strategy)r."),
+    "continuation_incomplete": gettext_noop("A %(strategy)s continuation needs %(field)s."),
+    "mask_without_image": gettext_noop(
+        "A mask needs the image it applies to in the request; resend that image."
+    ),
+    "previous_response_id_unsupported": gettext_noop(
+        "The %(provider)s provider does not support previous_response_id; resend the image instead."
+    ),
+    "image_call_unsupported": gettext_noop(
+        "The %(provider)s provider cannot look up earlier image calls by id; resend the image "
+        "instead."
+    ),
+    "tool_option_unknown": gettext_noop("The image_generation tool has no option %(name)r."),
+    "images_mode_unknown": gettext_noop(
+        "Unknown Images API mode %(mode)r; expected one of: %(modes)s."
+    ),
 }
 
 # What the options panel says about a model (upstream.model_specs, upstream.gateway_models).

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from upstream.capabilities import get_model
 from upstream.errors import InvalidRequest
+from upstream.messages import Listing
 from upstream.profiles import (
     IMAGE_CALL,
     PREVIOUS_RESPONSE_ID,
@@ -108,13 +109,16 @@ class Continuation:
             RESEND_IMAGE: ("image", self.image),
         }
         if self.strategy not in needed:
-            raise InvalidRequest(
-                f"Unknown continuation strategy {self.strategy!r}.", param="continuation"
+            raise InvalidRequest.refused(
+                "continuation_unknown", param="continuation", strategy=self.strategy
             )
         field_name, value = needed[self.strategy]
         if not value:
-            raise InvalidRequest(
-                f"A {self.strategy} continuation needs {field_name}.", param="continuation"
+            raise InvalidRequest.refused(
+                "continuation_incomplete",
+                param="continuation",
+                strategy=self.strategy,
+                field=field_name,
             )
 
 
@@ -141,9 +145,7 @@ def build_responses_body(
     if continuation is not None and continuation.strategy == RESEND_IMAGE:
         images.insert(0, continuation.image)
     if mask is not None and not images:
-        raise InvalidRequest(
-            "A mask needs the image it applies to in the request; resend that image.", param="mask"
-        )
+        raise InvalidRequest.refused("mask_without_image", param="mask")
     body: dict[str, Any] = {
         "model": text_model,
         "input": _responses_input(profile, prompt, images, continuation),
@@ -168,16 +170,14 @@ def _check_continuation_supported(
     if continuation is None:
         return
     if continuation.strategy == PREVIOUS_RESPONSE_ID and not profile.supports_previous_response_id:
-        raise InvalidRequest(
-            f"The {profile.name} provider does not support "
-            "previous_response_id; resend the image instead.",
+        raise InvalidRequest.refused(
+            "previous_response_id_unsupported",
             param="previous_response_id",
+            provider=profile.name,
         )
     if continuation.strategy == IMAGE_CALL and not profile.supports_item_reference:
-        raise InvalidRequest(
-            f"The {profile.name} provider cannot look up earlier image "
-            "calls by id; resend the image instead.",
-            param="continuation",
+        raise InvalidRequest.refused(
+            "image_call_unsupported", param="continuation", provider=profile.name
         )
 
 
@@ -212,15 +212,15 @@ def _image_tool(
     options = {k: v for k, v in tool_options.items() if v is not None and k != "n"}
     unknown = sorted(set(options) - TOOL_FIELDS)
     if unknown:
-        raise InvalidRequest(
-            f"The image_generation tool has no option {unknown[0]!r}.", param=unknown[0]
-        )
+        raise InvalidRequest.refused("tool_option_unknown", param=unknown[0], name=unknown[0])
     if "input_fidelity" in options and options.get("model") in (
         profile.rejects_input_fidelity_models
     ):
-        raise InvalidRequest(
-            f"The {profile.name} provider rejects input_fidelity for {options['model']}.",
+        raise InvalidRequest.refused(
+            "input_fidelity_rejected",
             param="input_fidelity",
+            provider=profile.name,
+            model=options["model"],
         )
     tool: dict[str, Any] = {"type": "image_generation", **options}
     if mask is not None:
@@ -247,9 +247,8 @@ def build_images_params(
     Multipart fields are strings. Files (image[], mask) are passed to the client apart.
     """
     if mode not in IMAGES_FIELDS:
-        raise InvalidRequest(
-            f"Unknown Images API mode {mode!r}; expected one of: {', '.join(IMAGES_FIELDS)}.",
-            param="mode",
+        raise InvalidRequest.refused(
+            "images_mode_unknown", param="mode", mode=mode, modes=Listing(tuple(IMAGES_FIELDS))
         )
     spec = get_model(model)
     params: dict[str, Any] = {"model": model}

@@ -70,3 +70,24 @@ def test_the_size_rules_a_size_breaks_are_listed_in_chinese():
             "最长边不能超过 3840 像素；"
             "长边最多为短边的 3 倍（当前为 3.99:1）。"
         )
+
+
+def test_a_request_the_provider_cannot_continue_reads_in_chinese():
+    from upstream.profiles import GATEWAY
+    from upstream.requests import Continuation, build_responses_body
+
+    with pytest.raises(InvalidRequest) as refused:
+        build_responses_body(
+            profile=GATEWAY,
+            text_model="gpt-5",
+            prompt="a fox",
+            tool_options={"model": "gpt-image-2"},
+            continuation=Continuation("previous_response_id", previous_response_id="resp_1"),
+        )
+    assert refused.value.message == (
+        "The gateway provider does not support previous_response_id; resend the image instead."
+    )
+    with translation.override("zh-hans"):
+        assert user_message(refused.value) == (
+            "提供商 gateway 不支持 previous_response_id；请改为重新发送图片。"
+        )
