@@ -17,6 +17,7 @@ from common.errors import InvalidInput
 from common.text import clean_text
 from conversations import imaging
 from conversations.models import Conversation, Image, Turn
+from providers.dropped import OptionDropped, check_options_kept
 from providers.models import Provider
 from providers.selection import Choice, ChoiceRefused, choose
 from upstream.capabilities import validate_options
@@ -98,6 +99,8 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
         image_count=len(references) + (1 if parent_image else 0),
         has_mask=request.mask is not None,
     )
+    asked = {k: v for k, v in options_dict(request.options).items() if k != "moderation"}
+    _check_options_kept(choice, api_mode, asked)
     mask = None
     if request.mask is not None:
         mask = _check_mask(request.mask, source=source)
@@ -123,6 +126,15 @@ def _choose(*, conversation: Conversation, options: dict, api_mode: str) -> Choi
         )
     except ChoiceRefused as exc:
         raise InvalidInput(exc.message, field=exc.field, status=exc.status) from None
+
+
+def _check_options_kept(choice: Choice, api_mode: str, requested: dict[str, Any]) -> None:
+    """Options this turn asked for that the provider would ignore are refused; a
+    conversation's defaults are not this turn's request, and the panel says what is dropped."""
+    try:
+        check_options_kept(choice.provider, choice.model, api_mode, requested)
+    except OptionDropped as exc:
+        raise InvalidInput(exc.message, field=exc.option) from None
 
 
 def _check_parent(*, conversation: Conversation, parent: Turn) -> None:

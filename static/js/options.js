@@ -146,6 +146,8 @@ export class OptionsPanel {
     const n = Math.max(1, Math.min(Number(s.n) || 1, m.max_n));
     if (n > 1 && s.api_mode !== "responses") options.n = n;
     if (m.styles.includes(s.style)) options.style = s.style;
+    // The provider would ignore these in this mode (and the turns endpoint refuses them).
+    for (const dropped of m.dropped_options?.[s.api_mode] || []) delete options[dropped];
     return options;
   }
 
@@ -255,6 +257,8 @@ export class OptionsPanel {
       this.problemEl, this.noticeEl);
     if (m.note) this.panel.append(h("p.help", { text: m.note }));
     if (m.warning) this.panel.append(h("p.field-warning", { role: "status", text: m.warning }));
+    const dropped = m.dropped_notes?.[s.api_mode];
+    if (dropped) this.panel.append(h("p.help.dropped-options", { role: "status", text: dropped }));
     if (focused) document.getElementById(focused)?.focus();
     this.refresh();
   }
