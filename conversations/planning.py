@@ -43,6 +43,8 @@ class TurnRequest:
     author: Any
     prompt: Any
     parent: Turn | None = None
+    # The id of the parent's picture to continue from; None: its first.
+    parent_image_id: Any = None
     api_mode: Any = Turn.ApiMode.RESPONSES
     options: Any = field(default_factory=dict)
     references: list[Upload] = field(default_factory=list)
@@ -61,6 +63,7 @@ class TurnPlan:
     options: dict[str, Any]
     references: list[imaging.CheckedImage]
     mask: imaging.CheckedImage | None
+    parent_image: Image | None = None
 
 
 def read_prompt(*, api_mode: Any, prompt: Any) -> str:
@@ -89,7 +92,7 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
         _check_upload(upload, label=f"reference image {i + 1}", field="references")
         for i, upload in enumerate(request.references)
     ]
-    parent_image = _parent_image(parent)
+    parent_image = _parent_image(parent, request.parent_image_id)
     source = _source_size(parent_image=parent_image, references=references, api_mode=api_mode)
     normalized = _validate_options(
         choice=choice,
@@ -105,7 +108,15 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
     if request.mask is not None:
         mask = _check_mask(request.mask, source=source)
     return TurnPlan(
-        prompt, api_mode, choice.provider, choice.model, choice.spec, normalized, references, mask
+        prompt,
+        api_mode,
+        choice.provider,
+        choice.model,
+        choice.spec,
+        normalized,
+        references,
+        mask,
+        parent_image,
     )
 
 
@@ -176,12 +187,25 @@ def _check_mask(mask: Upload, *, source: tuple[int, int] | None) -> imaging.Chec
     return _check_upload(mask, label="mask", field="mask", mask_for=source)
 
 
-def _parent_image(parent: Turn | None) -> Image | None:
-    """The parent's picture a follow-up edits (chain.py sends it first)."""
+def _parent_image(parent: Turn | None, chosen_id: Any = None) -> Image | None:
+    """The parent's picture a follow-up edits (chain.py sends it first): the one chosen,
+    else the parent's first."""
     if parent is None:
+        if chosen_id is not None:
+            raise InvalidInput(
+                "A picture to continue from needs the turn it belongs to.", field="parent_id"
+            )
         return None
     visible = parent.images.filter(role=Image.Role.FINAL, moderation=Image.Moderation.VISIBLE)
-    return visible.order_by("position", "id").first()
+    if chosen_id is None:
+        return visible.order_by("position", "id").first()
+    chosen = visible.filter(pk=chosen_id).first()
+    if chosen is None:
+        raise InvalidInput(
+            "That picture is not one of the earlier turn's images; choose another.",
+            field="parent_image_id",
+        )
+    return chosen
 
 
 def _source_size(

@@ -286,12 +286,13 @@ export class Thread {
     box.dataset.key = key;
     clear(box);
     box.hidden = !done.length;
-    const parentImage = turn.parent_id ? finals(this.tree.get(turn.parent_id))[0] : null;
+    const parentFinals = turn.parent_id ? finals(this.tree.get(turn.parent_id)) : [];
+    const parentImage = parentFinals.find((i) => i.id === turn.parent_image_id) || parentFinals[0] || null;
     done.forEach((image, index) => {
       const suffix = done.length > 1 ? ` ${index + 1}` : "";
       const row = h("div.action-row", { role: "group", "aria-label": `Image${suffix} actions` },
         h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
-          onclick: () => this.actions.editFrom(turn.id) }, `Edit from here${suffix}`),
+          onclick: () => this.actions.editFrom(turn.id, image.id) }, `Edit from here${suffix}`),
         h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
           onclick: () => this.actions.mask(turn, image) }, "Paint mask"),
         parentImage ? h("button.btn.small", { type: "button",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 
@@ -9,7 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PASSWORD, PageSession
-from tests.browser.test_studio_page import last_turn, new_conversation, pick_model, send, wait_final
+from tests.browser.test_studio_page import (
+    last_turn,
+    new_conversation,
+    pick_model,
+    send,
+    turn_id,
+    wait_final,
+)
 from upstream.simulator.server import RunningSimulator, start_in_thread
 
 pytestmark = pytest.mark.browser
@@ -123,3 +131,30 @@ def test_a_chat_image_model_on_tuzi_shows_progress_then_four_pictures(staff, ses
     session.shot("tuzi-four-finals")
     sent = [r for r in tuzi.requests() if r["path"] == "/v1/chat/completions"]
     assert len(sent) == 1 and sent[0]["json"]["model"] == "gpt-4o-image-vip"
+
+    # A follow-up edits the third of the four pictures, chosen by its own button.
+    turn = member.locator(f"article.turn[data-turn-id='{turn_id(turn)}']")
+    third = turn.locator("img.layer[data-role=final]").nth(2).get_attribute("data-image-id")
+    turn.get_by_role("button", name="Edit from here 3", exact=True).click()
+    expect(member.locator(f".parent-chip[data-parent-image-id='{third}']")).to_be_visible()
+    send(session, "the third kite, now at night")
+    follow_up = last_turn(session)
+    expect(follow_up.locator("img.layer[data-role=final]")).to_have_count(4, timeout=20_000)
+    expect(follow_up).to_have_attribute("data-status", "completed")
+    session.shot("tuzi-follow-up-from-the-third")
+
+    sent = [r for r in tuzi.requests() if r["path"] == "/v1/chat/completions"]
+    assert len(sent) == 2
+    parts = sent[1]["json"]["messages"][-1]["content"]
+    (picture,) = [p["image_url"]["url"] for p in parts if p["type"] == "image_url"]
+    assert picture["image"] is True  # sent as an image_url data URI
+    assert picture["sha256"] == full_size_sha256(session, turn, 3)
+    assert picture["sha256"] != full_size_sha256(session, turn, 1)
+
+
+def full_size_sha256(session, turn, number: int) -> str:
+    """The SHA-256 of picture ``number`` of ``turn`` as its "Open full size" link serves it."""
+    href = turn.locator("a", has_text="Open full size").nth(number - 1).get_attribute("href")
+    response = session.page.request.get(session.url(href) if href.startswith("/") else href)
+    assert response.ok
+    return hashlib.sha256(response.body()).hexdigest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import io
 import re
 import threading
@@ -41,6 +42,8 @@ def summarise_image_bytes(data: bytes) -> dict[str, Any]:
                 "height": img.height,
                 "mode": img.mode,
                 "format": (img.format or "").lower(),
+                # Which picture it was, for tests that check a chosen one was sent.
+                "sha256": hashlib.sha256(data).hexdigest(),
             }
     except Exception:
         return {"image": False, "bytes": len(data)}
