@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from common.errors import InvalidInput
 from common.text import clean_text
@@ -193,7 +194,8 @@ def _parent_image(parent: Turn | None, chosen_id: Any = None) -> Image | None:
     if parent is None:
         if chosen_id is not None:
             raise InvalidInput(
-                "A picture to continue from needs the turn it belongs to.", field="parent_id"
+                gettext("A picture to continue from needs the turn it belongs to."),
+                field="parent_id",
             )
         return None
     visible = parent.images.filter(role=Image.Role.FINAL, moderation=Image.Moderation.VISIBLE)
@@ -202,7 +204,7 @@ def _parent_image(parent: Turn | None, chosen_id: Any = None) -> Image | None:
     chosen = visible.filter(pk=chosen_id).first()
     if chosen is None:
         raise InvalidInput(
-            "That picture is not one of the earlier turn's images; choose another.",
+            gettext("That picture is not one of the earlier turn's images; choose another."),
             field="parent_image_id",
         )
     return chosen

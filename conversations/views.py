@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -200,7 +201,7 @@ def _turn_fields(request: HttpRequest) -> dict:
         "options": body.get("options") or {},
         "parent_id": _optional_id(body, "parent_id", "parent_id must be a turn id."),
         "parent_image_id": _optional_id(
-            body, "parent_image_id", "parent_image_id must be an image id."
+            body, "parent_image_id", gettext("parent_image_id must be an image id.")
         ),
     }
 
