@@ -18,6 +18,7 @@ from tests.browser.test_studio_page import (
     turn_id,
     wait_final,
 )
+from upstream.simulator.personas.gateway import DROPPED_HEADER
 from upstream.simulator.server import RunningSimulator, start_in_thread
 
 pytestmark = pytest.mark.browser
@@ -158,3 +159,43 @@ def full_size_sha256(session, turn, number: int) -> str:
     response = session.page.request.get(session.url(href) if href.startswith("/") else href)
     assert response.ok
     return hashlib.sha256(response.body()).hexdigest()
+
+
+@pytest.fixture
+def litellm() -> Iterator[RunningSimulator]:
+    """A LiteLLM proxy in front of a simulator of its own: its Images API drops options."""
+    running = start_in_thread(persona="litellm", latency=(0.2, 0.5))
+    yield running
+    running.stop()
+
+
+def test_the_options_panel_says_what_a_gateway_drops_and_never_sends_it(staff, session, litellm):
+    page = staff.page
+    page.click("a[href='/providers/']")
+    page.select_option("#preset", "litellm")
+    page.fill("#name", "Proxy")
+    page.fill("#base_url", litellm.url)
+    page.fill("#api_key", KEY)
+    page.click("#add-provider button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Proxy")
+
+    member = session.page
+    session.sign_up()
+    new_conversation(session)
+    member.click("#options-toggle")
+    pick_model(member, "gpt-image-1", provider="Proxy")
+    member.select_option("#opt-api_mode", "generate")
+    note = member.locator("#options-panel .dropped-options")
+    expect(note).to_contain_text("Proxy ignores background, moderation")
+    expect(note).to_contain_text("output_format")
+    session.shot("litellm-dropped-note")
+    member.select_option("#opt-api_mode", "responses")
+    expect(note).to_have_count(0)
+    member.select_option("#opt-api_mode", "generate")
+    member.click("#options-toggle")
+    send(session, "a red kite")
+    wait_final(last_turn(session))
+
+    (sent,) = [r for r in litellm.requests() if r["path"] == "/v1/images/generations"]
+    # Of what it drops, only the site's moderation level was sent (policy, not the panel's).
+    assert sent["headers"].get(DROPPED_HEADER, "moderation") == "moderation"

@@ -26,6 +26,7 @@ KEPT_HEADERS = (
     "x-simulator-latency",
     "x-simulator-gateway",
     "x-simulator-gateway-forced",
+    "x-simulator-gateway-dropped",
 )
 _DATA_URI = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.IGNORECASE)
 # Base64 strings this long are almost certainly image payloads (a prompt never looks like it).
