@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image as PILImage
-from PIL import ImageFile, UnidentifiedImageError
 
-# Uploads are identified by their bytes, never by name or declared content type.
-ACCEPTED_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}
+from upstream.image_bytes import ACCEPTED_FORMATS, NotAnImage, opened_image
+
 THUMBNAIL_EDGE = 384
 
 
@@ -79,54 +77,33 @@ def _decoded(
             f"The {label} is {len(data) / 1_048_576:.1f} MB; the limit is "
             f"{max_bytes / 1_048_576:.0f} MB."
         )
-    if data.lstrip()[:5].lower() in (b"<?xml", b"<svg ") or b"<svg" in data[:512].lower():
-        raise InvalidImage(f"The {label} is an SVG drawing; use a PNG, JPEG or WebP image.")
+    # Uploads are judged by their bytes, as downloads are, never by name or declared type.
     try:
-        with PILImage.open(io.BytesIO(data)) as image:
-            kind = ACCEPTED_FORMATS.get(image.format or "")
-            if kind is None:
-                raise InvalidImage(
-                    f"The {label} is a {image.format or 'unknown'} file; "
-                    "use a PNG, JPEG or WebP image."
-                )
-            width, height = image.size
-            # Checked before decoding, so a decompression bomb never expands in memory.
-            if width * height > max_pixels:
-                raise InvalidImage(
-                    f"The {label} is {width}x{height} pixels; the limit is "
-                    f"{max_pixels / 1_000_000:.0f} megapixels."
-                )
+        with opened_image(data, max_pixels=max_pixels) as (image, sniffed):
             has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-            _decode_fully(image, label)
-            info = ImageInfo(
-                kind, width, height, has_alpha, hashlib.sha256(data).hexdigest(), len(data)
-            )
+            sha256 = hashlib.sha256(data).hexdigest()
+            info = ImageInfo(sniffed.format, *image.size, has_alpha, sha256, len(data))
             yield image, info
-    except InvalidImage:
-        raise
-    except (UnidentifiedImageError, PILImage.DecompressionBombError, OSError, ValueError) as exc:
-        raise InvalidImage(_unreadable_message(label, exc)) from None
+    except NotAnImage as exc:
+        raise InvalidImage(_refusal(label, exc, max_pixels)) from None
 
 
-def _decode_fully(image: PILImage.Image, label: str) -> None:
-    previous = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            image.load()
-    except PILImage.DecompressionBombWarning:
-        raise InvalidImage(f"The {label} expands to too many pixels to be safe.") from None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = previous
-
-
-def _unreadable_message(label: str, exc: Exception) -> str:
-    if isinstance(exc, UnidentifiedImageError):
-        return f"The {label} is not an image we can read; use a PNG, JPEG or WebP image."
-    if isinstance(exc, PILImage.DecompressionBombError):
+def _refusal(label: str, exc: NotAnImage, max_pixels: int) -> str:
+    use = "use a PNG, JPEG or WebP image."
+    if exc.kind == "svg":
+        return f"The {label} is an SVG drawing; {use}"
+    if exc.kind == "format":
+        return f"The {label} is a {exc.details['format']} file; {use}"
+    if exc.kind == "too_many_pixels":
+        return (
+            f"The {label} is {exc.details['width']}x{exc.details['height']} pixels; the limit "
+            f"is {max_pixels / 1_000_000:.0f} megapixels."
+        )
+    if exc.kind == "bomb":
         return f"The {label} expands to too many pixels to be safe."
-    return f"The {label} is damaged or cut short and cannot be read."
+    if exc.kind == "damaged":
+        return f"The {label} is damaged or cut short and cannot be read."
+    return f"The {label} is not an image we can read; {use}"
 
 
 # CreateImageEditRequest.mask: "a valid PNG file, less than 4MB".
