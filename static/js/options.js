@@ -3,6 +3,7 @@
 // (GET /api/estimate/, so the page and the budget checks use the same figures).
 
 import { api } from "./api.js";
+import { gettext as _, interpolate } from "./i18n.js";
 import { clear, formatDollars, formatNumber, h } from "./util.js";
 
 const STORAGE_KEY = "studio.options.v1";
@@ -32,6 +33,7 @@ const DEFAULTS = {
 /** "estimated ≈ 1,256 image tokens · ≈ $0.050" for an /api/estimate/ answer. */
 export function describeEstimate(estimate) {
   const cost = estimate.priced ? `≈ ${formatDollars(estimate.cost)}` : "no price set";
+  if (estimate.bills_per_call) return interpolate(_("estimated %s, billed per call"), [cost]);
   if (estimate.bills_per_image) return `estimated ${cost}, billed per image`;
   return `estimated ≈ ${formatNumber(estimate.tokens)} image tokens · ${cost}`;
 }
