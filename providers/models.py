@@ -34,6 +34,9 @@ class Provider(models.Model):
     endpoints = models.JSONField(default=_all_endpoints)
     images_streaming = models.BooleanField(default=True)
     stored_ids = models.BooleanField(default=True)
+    # Responses turns run as background responses whose stream a restarted worker resumes
+    # (conversations.resume); only for providers that keep and replay them.
+    background_resume = models.BooleanField(default=False)
     max_retries = models.PositiveSmallIntegerField(default=2)
     timeout_seconds = models.PositiveIntegerField(default=300)
     openai_lineup = models.BooleanField(default=False)

@@ -87,6 +87,7 @@ def present_provider(provider: Provider) -> dict[str, Any]:
         "endpoints": provider.endpoints,
         "images_streaming": provider.images_streaming,
         "stored_ids": provider.stored_ids,
+        "background_resume": provider.background_resume,
         "max_retries": provider.max_retries,
         "timeout_seconds": provider.timeout_seconds,
         "prices": provider.prices,

@@ -39,6 +39,7 @@ def switches(preset: Preset) -> dict[str, Any]:
         "endpoints": [endpoint for endpoint in ENDPOINTS if endpoint in offered],
         "images_streaming": preset.images_streaming,
         "stored_ids": preset.stored_ids,
+        "background_resume": preset.background_responses,
         "max_retries": preset.studio_retries,
         "timeout_seconds": preset.timeout_seconds,
         "openai_lineup": preset.openai_lineup,

@@ -94,6 +94,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
             "endpoints": form.getlist("endpoints"),
             "images_streaming": form.get("images_streaming") == "on",
             "stored_ids": form.get("stored_ids") == "on",
+            "background_resume": form.get("background_resume") == "on",
             "max_retries": form.get("max_retries"),
             "timeout_seconds": form.get("timeout_seconds"),
             "openai_lineup": form.get("openai_lineup") == "on",
