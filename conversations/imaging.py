@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from PIL import Image as PILImage
 
 from upstream.image_bytes import ACCEPTED_FORMATS, NotAnImage, opened_image
@@ -71,11 +72,15 @@ def _decoded(
     data: bytes, *, max_bytes: int, max_pixels: int, label: str
 ) -> Iterator[tuple[PILImage.Image, ImageInfo]]:
     if not data:
-        raise InvalidImage(f"The {label} is empty.")
+        raise InvalidImage(gettext("The %(label)s is empty.") % {"label": label})
     if len(data) > max_bytes:
         raise InvalidImage(
-            f"The {label} is {len(data) / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes / 1_048_576:.0f} MB."
+            gettext("The %(label)s is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "label": label,
+                "size": f"{len(data) / 1_048_576:.1f}",
+                "limit": f"{max_bytes / 1_048_576:.0f}",
+            }
         )
     # Uploads are judged by their bytes, as downloads are, never by name or declared type.
     try:
@@ -89,21 +94,34 @@ def _decoded(
 
 
 def _refusal(label: str, exc: NotAnImage, max_pixels: int) -> str:
-    use = "use a PNG, JPEG or WebP image."
     if exc.kind == "svg":
-        return f"The {label} is an SVG drawing; {use}"
+        return gettext("The %(label)s is an SVG drawing; use a PNG, JPEG or WebP image.") % {
+            "label": label
+        }
     if exc.kind == "format":
-        return f"The {label} is a {exc.details['format']} file; {use}"
+        found = exc.details["format"]
+        return gettext("The %(label)s is a %(format)s file; use a PNG, JPEG or WebP image.") % {
+            "label": label,
+            "format": gettext("unknown") if found == "unknown" else found,
+        }
     if exc.kind == "too_many_pixels":
-        return (
-            f"The {label} is {exc.details['width']}x{exc.details['height']} pixels; the limit "
-            f"is {max_pixels / 1_000_000:.0f} megapixels."
-        )
+        return gettext(
+            "The %(label)s is %(width)sx%(height)s pixels; the limit is %(limit)s megapixels."
+        ) % {
+            "label": label,
+            "width": exc.details["width"],
+            "height": exc.details["height"],
+            "limit": f"{max_pixels / 1_000_000:.0f}",
+        }
     if exc.kind == "bomb":
-        return f"The {label} expands to too many pixels to be safe."
+        return gettext("The %(label)s expands to too many pixels to be safe.") % {"label": label}
     if exc.kind == "damaged":
-        return f"The {label} is damaged or cut short and cannot be read."
-    return f"The {label} is not an image we can read; {use}"
+        return gettext("The %(label)s is damaged or cut short and cannot be read.") % {
+            "label": label
+        }
+    return gettext("The %(label)s is not an image we can read; use a PNG, JPEG or WebP image.") % {
+        "label": label
+    }
 
 
 # CreateImageEditRequest.mask: "a valid PNG file, less than 4MB".
@@ -129,9 +147,11 @@ def _mask_under_limit(mask: PILImage.Image, data: bytes) -> tuple[PILImage.Image
     if len(slim) < MASK_MAX_BYTES:
         return PILImage.open(io.BytesIO(slim)), slim
     raise InvalidImage(
-        f"The mask is {len(slim) / 1_048_576:.1f} MB even after compressing it, and image "
-        f"providers take masks under {MASK_MAX_BYTES / 1_048_576:.3g} MB; paint it with fewer "
-        "fine details or use a smaller image."
+        gettext(
+            "The mask is %(size)s MB even after compressing it, and image providers take masks "
+            "under %(limit)s MB; paint it with fewer fine details or use a smaller image."
+        )
+        % {"size": f"{len(slim) / 1_048_576:.1f}", "limit": f"{MASK_MAX_BYTES / 1_048_576:.3g}"}
     )
 
 
@@ -149,8 +169,16 @@ def _as_mask(
 ) -> tuple[PILImage.Image, bytes]:
     if mask.size != tuple(size):
         raise InvalidImage(
-            f"The mask is {mask.size[0]}x{mask.size[1]} but the image it edits is "
-            f"{size[0]}x{size[1]}; paint the mask on that image so they match."
+            gettext(
+                "The mask is %(mask_width)sx%(mask_height)s but the image it edits is "
+                "%(width)sx%(height)s; paint the mask on that image so they match."
+            )
+            % {
+                "mask_width": mask.size[0],
+                "mask_height": mask.size[1],
+                "width": size[0],
+                "height": size[1],
+            }
         )
     has_alpha = mask.mode in ("RGBA", "LA", "PA") or "transparency" in mask.info
     if has_alpha and mask.format == "PNG":
