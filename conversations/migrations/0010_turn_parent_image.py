@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0008_image_preview'),
+        ('conversations', '0009_turn_error_detail_and_choice_labels'),
     ]
 
     operations = [
