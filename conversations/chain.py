@@ -236,7 +236,8 @@ def _parent_final(turn: Turn) -> Image | None:
         return None
     # An image taken down by moderation is never sent on, not even to continue from.
     finals = turn.parent.images.filter(role=Image.Role.FINAL, moderation=Image.Moderation.VISIBLE)
-    return finals.order_by("position", "id").first()
+    chosen = finals.filter(pk=turn.parent_image_id).first() if turn.parent_image_id else None
+    return chosen or finals.order_by("position", "id").first()
 
 
 def _input_file(image: Image) -> InputFile:

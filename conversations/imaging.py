@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
 from PIL import Image as PILImage
-from PIL import ImageFile, UnidentifiedImageError
 
-# Uploads are identified by their bytes, never by name or declared content type.
-ACCEPTED_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}
+from upstream.image_bytes import ACCEPTED_FORMATS, NotAnImage, opened_image
+
 THUMBNAIL_EDGE = 384
 
 
@@ -84,71 +82,46 @@ def _decoded(
                 "limit": f"{max_bytes / 1_048_576:.0f}",
             }
         )
-    if data.lstrip()[:5].lower() in (b"<?xml", b"<svg ") or b"<svg" in data[:512].lower():
-        raise InvalidImage(
-            gettext("The %(label)s is an SVG drawing; use a PNG, JPEG or WebP image.")
-            % {"label": label}
-        )
+    # Uploads are judged by their bytes, as downloads are, never by name or declared type.
     try:
-        with PILImage.open(io.BytesIO(data)) as image:
-            kind = ACCEPTED_FORMATS.get(image.format or "")
-            if kind is None:
-                raise InvalidImage(
-                    gettext("The %(label)s is a %(format)s file; use a PNG, JPEG or WebP image.")
-                    % {"label": label, "format": image.format or gettext("unknown")}
-                )
-            width, height = image.size
-            # Checked before decoding, so a decompression bomb never expands in memory.
-            if width * height > max_pixels:
-                raise InvalidImage(
-                    gettext(
-                        "The %(label)s is %(width)sx%(height)s pixels; the limit is "
-                        "%(limit)s megapixels."
-                    )
-                    % {
-                        "label": label,
-                        "width": width,
-                        "height": height,
-                        "limit": f"{max_pixels / 1_000_000:.0f}",
-                    }
-                )
+        with opened_image(data, max_pixels=max_pixels) as (image, sniffed):
             has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-            _decode_fully(image, label)
-            info = ImageInfo(
-                kind, width, height, has_alpha, hashlib.sha256(data).hexdigest(), len(data)
-            )
+            sha256 = hashlib.sha256(data).hexdigest()
+            info = ImageInfo(sniffed.format, *image.size, has_alpha, sha256, len(data))
             yield image, info
-    except InvalidImage:
-        raise
-    except (UnidentifiedImageError, PILImage.DecompressionBombError, OSError, ValueError) as exc:
-        raise InvalidImage(_unreadable_message(label, exc)) from None
+    except NotAnImage as exc:
+        raise InvalidImage(_refusal(label, exc, max_pixels)) from None
 
 
-def _decode_fully(image: PILImage.Image, label: str) -> None:
-    previous = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            image.load()
-    except PILImage.DecompressionBombWarning:
-        raise InvalidImage(_too_many_pixels(label)) from None
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = previous
-
-
-def _unreadable_message(label: str, exc: Exception) -> str:
-    if isinstance(exc, UnidentifiedImageError):
+def _refusal(label: str, exc: NotAnImage, max_pixels: int) -> str:
+    if exc.kind == "svg":
+        return gettext("The %(label)s is an SVG drawing; use a PNG, JPEG or WebP image.") % {
+            "label": label
+        }
+    if exc.kind == "format":
+        found = exc.details["format"]
+        return gettext("The %(label)s is a %(format)s file; use a PNG, JPEG or WebP image.") % {
+            "label": label,
+            "format": gettext("unknown") if found == "unknown" else found,
+        }
+    if exc.kind == "too_many_pixels":
         return gettext(
-            "The %(label)s is not an image we can read; use a PNG, JPEG or WebP image."
-        ) % {"label": label}
-    if isinstance(exc, PILImage.DecompressionBombError):
-        return _too_many_pixels(label)
-    return gettext("The %(label)s is damaged or cut short and cannot be read.") % {"label": label}
-
-
-def _too_many_pixels(label: str) -> str:
-    return gettext("The %(label)s expands to too many pixels to be safe.") % {"label": label}
+            "The %(label)s is %(width)sx%(height)s pixels; the limit is %(limit)s megapixels."
+        ) % {
+            "label": label,
+            "width": exc.details["width"],
+            "height": exc.details["height"],
+            "limit": f"{max_pixels / 1_000_000:.0f}",
+        }
+    if exc.kind == "bomb":
+        return gettext("The %(label)s expands to too many pixels to be safe.") % {"label": label}
+    if exc.kind == "damaged":
+        return gettext("The %(label)s is damaged or cut short and cannot be read.") % {
+            "label": label
+        }
+    return gettext("The %(label)s is not an image we can read; use a PNG, JPEG or WebP image.") % {
+        "label": label
+    }
 
 
 # CreateImageEditRequest.mask: "a valid PNG file, less than 4MB".

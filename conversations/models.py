@@ -70,6 +70,11 @@ class Turn(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
+    # Which of the parent's pictures this turn continues from (a turn may have drawn
+    # several); unset or deleted: the parent's first.
+    parent_image = models.ForeignKey(
+        "Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="turns"
     )

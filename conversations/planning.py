@@ -19,6 +19,7 @@ from common.text import clean_text
 from common.translate import user_message
 from conversations import imaging
 from conversations.models import Conversation, Image, Turn
+from providers.dropped import OptionDropped, check_options_kept
 from providers.models import Provider
 from providers.selection import Choice, ChoiceRefused, choose
 from upstream.capabilities import validate_options
@@ -44,6 +45,8 @@ class TurnRequest:
     author: Any
     prompt: Any
     parent: Turn | None = None
+    # The id of the parent's picture to continue from; None: its first.
+    parent_image_id: Any = None
     api_mode: Any = Turn.ApiMode.RESPONSES
     options: Any = field(default_factory=dict)
     references: list[Upload] = field(default_factory=list)
@@ -62,6 +65,7 @@ class TurnPlan:
     options: dict[str, Any]
     references: list[imaging.CheckedImage]
     mask: imaging.CheckedImage | None
+    parent_image: Image | None = None
 
 
 def read_prompt(*, api_mode: Any, prompt: Any) -> str:
@@ -95,7 +99,7 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
         )
         for i, upload in enumerate(request.references)
     ]
-    parent_image = _parent_image(parent)
+    parent_image = _parent_image(parent, request.parent_image_id)
     source = _source_size(parent_image=parent_image, references=references, api_mode=api_mode)
     normalized = _validate_options(
         choice=choice,
@@ -105,11 +109,21 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
         image_count=len(references) + (1 if parent_image else 0),
         has_mask=request.mask is not None,
     )
+    asked = {k: v for k, v in options_dict(request.options).items() if k != "moderation"}
+    _check_options_kept(choice, api_mode, asked)
     mask = None
     if request.mask is not None:
         mask = _check_mask(request.mask, source=source)
     return TurnPlan(
-        prompt, api_mode, choice.provider, choice.model, choice.spec, normalized, references, mask
+        prompt,
+        api_mode,
+        choice.provider,
+        choice.model,
+        choice.spec,
+        normalized,
+        references,
+        mask,
+        parent_image,
     )
 
 
@@ -130,6 +144,15 @@ def _choose(*, conversation: Conversation, options: dict, api_mode: str) -> Choi
         )
     except ChoiceRefused as exc:
         raise InvalidInput(exc.message, field=exc.field, status=exc.status) from None
+
+
+def _check_options_kept(choice: Choice, api_mode: str, requested: dict[str, Any]) -> None:
+    """Options this turn asked for that the provider would ignore are refused; a
+    conversation's defaults are not this turn's request, and the panel says what is dropped."""
+    try:
+        check_options_kept(choice.provider, choice.model, api_mode, requested)
+    except OptionDropped as exc:
+        raise InvalidInput(exc.message, field=exc.option) from None
 
 
 def _check_parent(*, conversation: Conversation, parent: Turn) -> None:
@@ -176,12 +199,26 @@ def _check_mask(mask: Upload, *, source: tuple[int, int] | None) -> imaging.Chec
     return _check_upload(mask, label=pgettext("an upload", "mask"), field="mask", mask_for=source)
 
 
-def _parent_image(parent: Turn | None) -> Image | None:
-    """The parent's picture a follow-up edits (chain.py sends it first)."""
+def _parent_image(parent: Turn | None, chosen_id: Any = None) -> Image | None:
+    """The parent's picture a follow-up edits (chain.py sends it first): the one chosen,
+    else the parent's first."""
     if parent is None:
+        if chosen_id is not None:
+            raise InvalidInput(
+                gettext("A picture to continue from needs the turn it belongs to."),
+                field="parent_id",
+            )
         return None
     visible = parent.images.filter(role=Image.Role.FINAL, moderation=Image.Moderation.VISIBLE)
-    return visible.order_by("position", "id").first()
+    if chosen_id is None:
+        return visible.order_by("position", "id").first()
+    chosen = visible.filter(pk=chosen_id).first()
+    if chosen is None:
+        raise InvalidInput(
+            gettext("That picture is not one of the earlier turn's images; choose another."),
+            field="parent_image_id",
+        )
+    return chosen
 
 
 def _source_size(

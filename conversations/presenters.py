@@ -84,6 +84,7 @@ def present_turn(turn: Turn, images: list[Image] | None = None) -> dict[str, Any
         "id": turn.pk,
         "conversation_id": turn.conversation_id,
         "parent_id": turn.parent_id,
+        "parent_image_id": turn.parent_image_id,
         "author": turn.author.get_username() if turn.author_id else None,
         "prompt": turn.prompt,
         "api_mode": turn.api_mode,

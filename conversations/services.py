@@ -102,7 +102,7 @@ def start_turn(request: TurnRequest) -> Turn:
     saved: list[Image] = []
     try:
         with transaction.atomic():
-            turn = _create_turn(request, candidate, admission.admit(candidate))
+            turn = _create_turn(request, candidate, admission.admit(candidate), plan.parent_image)
             saved.extend(
                 store_upload(turn, upload, role=Image.Role.REFERENCE, position=position)
                 for position, upload in enumerate(plan.references)
@@ -136,10 +136,13 @@ def _candidate(request: TurnRequest, plan: TurnPlan) -> Candidate:
     )
 
 
-def _create_turn(request: TurnRequest, candidate: Candidate, fields: dict[str, Any]) -> Turn:
+def _create_turn(
+    request: TurnRequest, candidate: Candidate, fields: dict[str, Any], parent_image: Image | None
+) -> Turn:
     return Turn.objects.create(
         conversation=request.conversation,
         parent=request.parent,
+        parent_image=parent_image if request.parent_image_id is not None else None,
         author=request.author,
         provider=candidate.provider,
         prompt=candidate.prompt,
@@ -191,6 +194,7 @@ def retry_turn(*, turn: Turn, author) -> Turn:
             author=author,
             prompt=turn.prompt,
             parent=turn.parent,
+            parent_image_id=turn.parent_image_id,
             api_mode=turn.api_mode,
             options={"model": turn.image_model, "provider": turn.provider_id, **turn.options},
             references=inputs.get(Image.Role.REFERENCE, []),

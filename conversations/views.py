@@ -7,6 +7,7 @@ message a person understands.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -108,6 +109,7 @@ def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse
             author=request.user,
             prompt=fields["prompt"],
             parent=parent,
+            parent_image_id=fields["parent_image_id"],
             api_mode=fields["api_mode"],
             options=fields["options"],
             references=_uploads(request, "references"),
@@ -201,17 +203,24 @@ def _turn_fields(request: HttpRequest) -> dict:
                 raise InvalidInput(
                     gettext("The options are not valid JSON."), field="options"
                 ) from None
-    parent_id = body.get("parent_id")
-    if parent_id in ("", None):
-        parent_id = None
-    elif isinstance(parent_id, bool) or not str(parent_id).isdigit():
-        raise InvalidInput(gettext("parent_id must be a turn id."), field="parent_id")
     return {
         "prompt": body.get("prompt") or "",
         "api_mode": body.get("api_mode") or Turn.ApiMode.RESPONSES,
         "options": body.get("options") or {},
-        "parent_id": parent_id,
+        "parent_id": _optional_id(body, "parent_id", gettext("parent_id must be a turn id.")),
+        "parent_image_id": _optional_id(
+            body, "parent_image_id", gettext("parent_image_id must be an image id.")
+        ),
     }
+
+
+def _optional_id(body: dict[str, Any], name: str, message: str) -> int | None:
+    value = body.get(name)
+    if value in ("", None):
+        return None
+    if isinstance(value, bool) or not str(value).isdigit():
+        raise InvalidInput(message, field=name)
+    return int(value)
 
 
 def _uploads(request: HttpRequest, name: str) -> list[Upload]:

@@ -13,6 +13,7 @@ import httpx
 from providers.crypto import decrypt
 from providers.models import Provider
 from upstream.client import UpstreamClient
+from upstream.presets import PRESETS
 from upstream.profiles import RESEND_IMAGE, ProviderProfile, get_profile
 
 # Providers without a key (the simulator, a keyless local proxy) still get a bearer header.
@@ -36,6 +37,7 @@ def client_for(
 def profile_for(provider: Provider) -> ProviderProfile:
     """The wire profile with this provider's switches applied, named after the provider."""
     base = get_profile(provider.wire_profile)
+    preset = PRESETS.get(provider.preset)
     stored = provider.stored_ids
     return dataclasses.replace(
         base,
@@ -43,6 +45,7 @@ def profile_for(provider: Provider) -> ProviderProfile:
         supports_previous_response_id=base.supports_previous_response_id and stored,
         supports_item_reference=base.supports_item_reference and stored,
         supports_files_api=base.supports_files_api and "files" in provider.endpoints,
+        size_always_sent=base.size_always_sent or bool(preset and preset.size_always_sent),
         # Resuming needs the provider to keep and replay background responses (its switch,
         # on for the OpenAI preset) and a wire profile that can ask for them.
         background_resume=base.background_resume and stored and provider.background_resume,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from common.translate import translate
 from providers.clients import profile_for
+from providers.dropped import dropped_note, dropped_options
 from providers.models import Provider, ProviderModel
 from providers.selection import (
     Offer,
@@ -43,6 +44,11 @@ def present_options(team=None) -> dict[str, Any]:
 def _present_offer(offer: Offer) -> dict[str, Any]:
     choices = allowed_choices(offer.model, profile_for(offer.provider), offer.spec)
     modes = [m for m in choices["modes"] if m in offer.provider.endpoints]
+    dropped = {
+        mode: names
+        for mode in modes
+        if (names := dropped_options(offer.provider, offer.model, mode))
+    }
     return {
         **choices,
         "model": offer.model,
@@ -53,6 +59,10 @@ def _present_offer(offer: Offer) -> dict[str, Any]:
         "status": "verified" if offer.spec.known else "unverified",
         "shutdown_date": offer.shutdown.isoformat() if offer.shutdown else None,
         "warning": offer.warning,
+        "dropped_options": dropped,
+        "dropped_notes": {
+            mode: dropped_note(offer.provider, names) for mode, names in dropped.items()
+        },
     }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image, ImageFile, UnidentifiedImageError
@@ -18,7 +20,15 @@ CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 
 
 class NotAnImage(ValueError):
-    """The bytes are not an image Studio accepts; the message is for a person."""
+    """The bytes are not an image Studio accepts; the message is for a person.
+
+    `kind` says why, for callers with words of their own: empty, svg, format (`details`
+    has the format), too_many_pixels (width, height), bomb, unreadable, damaged."""
+
+    def __init__(self, reason: str, *, kind: str, **details: object) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -34,31 +44,58 @@ class SniffedImage:
 
 def sniff_image(data: bytes, *, max_pixels: int) -> SniffedImage:
     """Describe ``data`` if it is a whole PNG, JPEG or WebP of at most ``max_pixels``."""
+    with opened_image(data, max_pixels=max_pixels) as (_, sniffed):
+        return sniffed
+
+
+@contextmanager
+def opened_image(data: bytes, *, max_pixels: int) -> Iterator[tuple[Image.Image, SniffedImage]]:
+    """The decoded picture of ``data`` and what it is, if ``data`` is a whole PNG, JPEG or
+    WebP of at most ``max_pixels``; NotAnImage otherwise. Errors of the caller's own work on
+    the picture pass unchanged."""
+    _refuse_markup(data)
+    try:
+        image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:
+        raise NotAnImage("it expands to too many pixels to be safe", kind="bomb") from None
+    except UnidentifiedImageError:
+        raise NotAnImage(_describe_non_image(data), kind="unreadable") from None
+    except (OSError, ValueError):
+        raise NotAnImage("it was damaged or cut short", kind="damaged") from None
+    with image:
+        yield image, _checked(image, max_pixels)
+
+
+def _refuse_markup(data: bytes) -> None:
     if not data:
-        raise NotAnImage("it was empty")
+        raise NotAnImage("it was empty", kind="empty")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<?xml", b"<svg")) or b"<svg" in head:
-        raise NotAnImage("it was an SVG drawing, not a picture")
+        raise NotAnImage("it was an SVG drawing, not a picture", kind="svg")
     if head.startswith((b"<!doctype html", b"<html")):
-        raise NotAnImage("it was a web page, not a picture")
+        raise NotAnImage("it was a web page, not a picture", kind="unreadable")
+
+
+def _checked(image: Image.Image, max_pixels: int) -> SniffedImage:
+    kind = ACCEPTED_FORMATS.get(image.format or "")
+    if kind is None:
+        found = image.format or "unknown"
+        raise NotAnImage(f"it was a {found} file", kind="format", format=found)
+    width, height = image.size
+    # Checked before decoding, so a decompression bomb never expands in memory.
+    if width * height > max_pixels:
+        raise NotAnImage(
+            f"it was {width}x{height} pixels, more than allowed",
+            kind="too_many_pixels",
+            width=width,
+            height=height,
+        )
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind = ACCEPTED_FORMATS.get(image.format or "")
-            if kind is None:
-                raise NotAnImage(f"it was a {image.format or 'unknown'} file")
-            width, height = image.size
-            # Checked before decoding, so a decompression bomb never expands in memory.
-            if width * height > max_pixels:
-                raise NotAnImage(f"it was {width}x{height} pixels, more than allowed")
-            _decode_fully(image)
-    except NotAnImage:
-        raise
-    except Image.DecompressionBombError:
-        raise NotAnImage("it expands to too many pixels to be safe") from None
-    except UnidentifiedImageError:
-        raise NotAnImage(_describe_non_image(data)) from None
-    except (OSError, ValueError):
-        raise NotAnImage("it was damaged or cut short") from None
+        _decode_fully(image)
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, NotAnImage):
+            raise
+        raise NotAnImage("it was damaged or cut short", kind="damaged") from None
     return SniffedImage(kind, width, height)
 
 
@@ -70,7 +107,7 @@ def _decode_fully(image: Image.Image) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
     except Image.DecompressionBombWarning:
-        raise NotAnImage("it expands to too many pixels to be safe") from None
+        raise NotAnImage("it expands to too many pixels to be safe", kind="bomb") from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = previous
 

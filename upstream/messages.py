@@ -181,6 +181,24 @@ MESSAGES: dict[str, str] = {
     ),
     **REFUSALS,
     **MODEL_NOTES,
+    # A provider whose preset lacks an endpoint (upstream.presets), one sentence per endpoint
+    # so each reads whole in every language.
+    "missing_endpoint.responses": gettext_noop(
+        "This provider (%(provider)s) has no Responses API."
+    ),
+    "missing_endpoint.images.generations": gettext_noop(
+        "This provider (%(provider)s) has no image generation."
+    ),
+    "missing_endpoint.images.edits": gettext_noop(
+        "This provider (%(provider)s) has no image edits."
+    ),
+    "missing_endpoint.images.variations": gettext_noop(
+        "This provider (%(provider)s) has no image variations."
+    ),
+    "missing_endpoint.files": gettext_noop("This provider (%(provider)s) has no file uploads."),
+    "missing_endpoint.chat.completions": gettext_noop(
+        "This provider (%(provider)s) has no chat image models."
+    ),
 }
 # The provider's own message, shown as it came.
 PROVIDER_MESSAGE = "provider_message"

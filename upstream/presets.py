@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from upstream.messages import gettext_noop
+from upstream.messages import UserMessage, gettext_noop
 
 Endpoint = Literal[
     "responses",
@@ -47,14 +47,6 @@ _OLD_GATEWAY_DROPS: Final = frozenset(
         "input_fidelity",
     }
 )
-ENDPOINT_LABELS: Final[dict[str, str]] = {
-    "responses": "the Responses API",
-    "images.generations": "image generation",
-    "images.edits": "image edits",
-    "images.variations": "image variations",
-    "files": "file uploads",
-    "chat.completions": "chat image models",
-}
 
 
 @dataclass(frozen=True)
@@ -94,11 +86,12 @@ class Preset:
     def has(self, endpoint: Endpoint) -> bool:
         return endpoint in self.endpoints
 
-    def missing_endpoint_message(self, endpoint: Endpoint) -> str | None:
-        """A sentence for a person when this provider lacks `endpoint`, else None."""
+    def missing_endpoint_message(self, endpoint: Endpoint) -> UserMessage | None:
+        """What to tell a person when this provider lacks `endpoint` (translated by
+        common.translate), else None."""
         if self.has(endpoint):
             return None
-        return f"This provider ({self.label}) has no {ENDPOINT_LABELS[endpoint]}."
+        return UserMessage(f"missing_endpoint.{endpoint}", {"provider": self.label})
 
     def drops(self, mode: str) -> frozenset[str]:
         return self.dropped_options.get(mode, frozenset())

@@ -48,6 +48,10 @@ class ProviderProfile:
     """Images API honours `n`; when false `n` is not sent and the engine makes parallel
     calls for several images (the gateway silently returns one)."""
 
+    size_always_sent: bool = False
+    """Images API: always send `size` (the model's own default when none was chosen); an
+    older gateway forces 1024x1024 on a request without one."""
+
     multi_image_via_prompt: bool = True
     """Responses has no `n`: several images are obtained by asking for them in the
     prompt, each arriving as its own image_generation_call."""

@@ -25,6 +25,7 @@ from upstream.profiles import (
 if TYPE_CHECKING:
     # Typing only: the builders stay importable without the HTTP client.
     from upstream.client import InputFile
+    from upstream.model_specs import ImageModelSpec
 
 # Fields of the image_generation tool (protocol §1.2); input_image_mask is built here.
 TOOL_FIELDS: Final = frozenset(
@@ -259,6 +260,8 @@ def build_images_params(
     # parallel calls instead.
     if not profile.supports_n:
         params.pop("n", None)
+    if profile.size_always_sent and "size" in IMAGES_FIELDS[mode]:
+        params.setdefault("size", default_size(spec))
     if spec.is_gpt_image:
         _set_streaming(params, stream and mode != "variation")
     else:
@@ -270,6 +273,14 @@ def build_images_params(
         # DALL·E answers with 60-minute URLs by default; bytes in hand are simpler.
         params["response_format"] = "b64_json"
     return params if mode == "generate" else _multipart_fields(params)
+
+
+def default_size(spec: ImageModelSpec) -> str:
+    """The size OpenAI uses when none is sent: `auto` for GPT image models, else 1024x1024."""
+    for size in ("auto", "1024x1024"):
+        if size in spec.sizes:
+            return size
+    return spec.sizes[0]
 
 
 def _set_streaming(params: dict[str, Any], stream: bool) -> None:

@@ -251,7 +251,7 @@ class ImageStream:
         if answered is not None:
             yield from answered
             return
-        try:
+        with self.reading("mid-stream"):
             for sse in _iter_sse(response, self._secret):
                 if self._closed.is_set():
                     raise StreamClosed("The stream was closed.")
@@ -260,16 +260,23 @@ class ImageStream:
                     return
                 if event is not None:
                     yield event
+
+    @contextlib.contextmanager
+    def reading(self, where: str) -> Iterator[None]:
+        """Read errors in the body as this stream's: StreamClosed once closed (a read error
+        on a closed stream is our own doing, not the provider's), StreamInterrupted for a
+        broken connection. Upstream errors and anything else pass unchanged."""
+        try:
+            yield
         except UpstreamError:
             raise
         except Exception as exc:
-            # A read error on a closed stream is our own doing, not the provider's.
             if self._closed.is_set():
                 raise StreamClosed("The stream was closed.") from exc
             if not isinstance(exc, httpx.HTTPError):
                 raise
             raise StreamInterrupted(
-                f"The connection to the image provider broke mid-stream ({type(exc).__name__}).",
+                f"The connection to the image provider broke {where} ({type(exc).__name__}).",
                 request_id=self.request_id,
             ) from exc
 

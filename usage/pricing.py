@@ -17,6 +17,7 @@ How reported usage is read (protocol §2 and §3):
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from typing import Any
 from django.conf import settings
 
 from upstream.capabilities import estimate_output_tokens
-from upstream.gateway_models import GATEWAY_MODELS
+from upstream.gateway_models import GATEWAY_MODELS, gateway_model
 
 PER_MILLION = Decimal(1_000_000)
 MICRODOLLAR = Decimal("0.000001")
@@ -74,11 +75,13 @@ class ModelPrice:
             + tokens.output_image * self.image_output
         ) / PER_MILLION
 
-    def images_cost(self, *, quality: str | None, size: str | None, count: int) -> Decimal:
-        calls = count * self.per_call
+    def images_cost(
+        self, *, quality: str | None, size: str | None, count: int, calls: int
+    ) -> Decimal:
+        billed_calls = calls * self.per_call
         if not self.per_image or not count:
-            return calls
-        return calls + count * _per_image_price(self.per_image, quality, size)
+            return billed_calls
+        return billed_calls + count * _per_image_price(self.per_image, quality, size)
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,12 @@ def estimate_turn(
     options: Mapping[str, Any],
     prices: Mapping[str, Any] | None = None,
 ) -> Estimate:
-    """The protocol table's output tokens for ``options``, times the images asked for."""
+    """The protocol table's output tokens for ``options``, times the images asked for (a
+    chat image model's one call: the pictures it returns)."""
     count = 1 if api_mode == "responses" else max(1, int(options.get("n") or 1))
+    chat = gateway_model(model)
+    if chat is not None and chat.transport == "chat":
+        count = chat.images_per_call
     per_image = estimate_output_tokens(
         model=model,
         size=options.get("size"),
@@ -203,9 +210,21 @@ def _image_model_cost(
     if price is None:
         return None if tokens.total or images else Decimal(0)
     pictures = price.images_cost(
-        quality=options.get("quality"), size=options.get("size"), count=images
+        quality=options.get("quality"),
+        size=options.get("size"),
+        count=images,
+        calls=calls_for(model, images),
     )
     return price.tokens_cost(tokens) + pictures
+
+
+def calls_for(model: str, images: int) -> int:
+    """The upstream calls that drew ``images`` pictures: one per picture, except a chat
+    image model's call, which may return several (a -vip call draws four for one price)."""
+    spec = gateway_model(model)
+    if spec is None or spec.transport != "chat" or not images:
+        return images
+    return math.ceil(images / spec.images_per_call)
 
 
 def _per_image_price(table: Mapping[str, Mapping[str, Decimal]], quality, size) -> Decimal:
@@ -234,10 +253,10 @@ def _decimal(value: Any) -> Decimal:
 
 
 def _gateway_call_prices() -> dict[str, dict[str, float]]:
-    """A gateway bills a call, whatever it drew; priced here per picture, as turns count
-    them (a -vip call of four pictures costs one call)."""
+    """A gateway bills a call, whatever it drew (a -vip call of four pictures costs one
+    call; calls_for counts them)."""
     return {
-        model.name: {"per_call": model.price_per_call / model.images_per_call}
+        model.name: {"per_call": model.price_per_call}
         for model in GATEWAY_MODELS.values()
         if model.price_per_call is not None
     }

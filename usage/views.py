@@ -26,6 +26,7 @@ from providers.models import Provider
 from teams.access import teams_of
 from upstream.capabilities import MAX_PARTIAL_IMAGES, get_model
 from upstream.errors import InvalidRequest
+from upstream.gateway_models import is_chat_image_model
 from usage.export import csv_lines
 from usage.forms import DateRangeForm
 from usage.models import Budget
@@ -94,6 +95,7 @@ def estimate(request: HttpRequest) -> JsonResponse:
     provider = Provider.objects.filter(
         pk=int(provider_id) if provider_id.isdigit() else 0, enabled=True
     ).first()
+    per_call = is_chat_image_model(model)
     try:
         result = estimate_turn(
             model=model,
@@ -110,7 +112,9 @@ def estimate(request: HttpRequest) -> JsonResponse:
             "tokens": result.tokens,
             "cost": float(result.cost),
             "priced": result.priced,
-            "bills_per_image": not get_model(model).is_gpt_image,
+            "bills_per_image": not get_model(model).is_gpt_image and not per_call,
+            # A chat image model's call is one price, however many pictures it draws.
+            "bills_per_call": per_call,
         }
     )
 

@@ -24,6 +24,7 @@ export class Composer {
     this.errorEl = form.querySelector("#composer-error");
     this.references = []; // {file, url}
     this.explicitParentId = null; // set by "edit from here"
+    this.explicitParentImageId = null; // which of that turn's pictures, when it has several
     this.detached = false; // "start over": no parent
     this.mask = null; // {blob, url, turnId, width, height}
     this.editingId = null; // "Edit": the turn whose prompt is sent again as a new version
@@ -167,11 +168,15 @@ export class Composer {
     this.referenceList.hidden = !this.references.length;
   }
 
-  /** "Edit from here": the next turn continues from ``turnId`` (a branch if it has children). */
-  continueFrom(turnId) {
+  /** "Edit from here": the next turn continues from ``turnId`` (a branch if it has children),
+   * from its picture ``imageId`` (its first when not given). */
+  continueFrom(turnId, imageId = null) {
     this.explicitParentId = turnId;
+    this.explicitParentImageId = imageId;
     this.detached = false;
     this.editingId = null;
+    // Generating takes no input image: editing from a picture needs a mode that does.
+    this.options.ensureMode(["responses", "edit"]);
     if (this.mask && this.mask.turnId !== turnId) this.clearMask();
     this.renderContext();
     this.focus();
@@ -181,6 +186,7 @@ export class Composer {
   editPrompt(turn) {
     this.editingId = turn.id;
     this.explicitParentId = turn.parent_id || null;
+    this.explicitParentImageId = turn.parent_image_id || null;
     this.detached = !turn.parent_id;
     if (this.mask && this.mask.turnId !== turn.parent_id) this.clearMask();
     this.history = null;
@@ -192,6 +198,7 @@ export class Composer {
     if (this.mask) URL.revokeObjectURL(this.mask.url);
     this.mask = mask;
     this.explicitParentId = mask.turnId;
+    this.explicitParentImageId = mask.imageId || null;
     this.detached = false;
     this.editingId = null;
     this.options.ensureMode(["responses", "edit"]);
@@ -212,10 +219,16 @@ export class Composer {
     return this.tree.continuationPoint();
   }
 
+  /** The parent's picture the next turn continues from: the one chosen, else its first. */
+  parentImage(parent) {
+    const done = finals(parent);
+    return done.find((image) => image.id === this.explicitParentImageId) || done[0];
+  }
+
   renderContext() {
     const parent = this.parentTurn();
     const editing = this.tree.get(this.editingId);
-    const key = [parent?.id, parent?.status, finals(parent)[0]?.id, this.explicitParentId, this.mask?.url,
+    const key = [parent?.id, parent?.status, this.parentImage(parent)?.id, this.explicitParentId, this.mask?.url,
       editing?.id].join(":");
     if (key === this.contextKey) return;
     this.contextKey = key;
@@ -227,18 +240,19 @@ export class Composer {
           onclick: () => this.stopEditing() }, "×")));
     }
     if (parent) {
-      const image = finals(parent)[0];
+      const image = this.parentImage(parent);
       const running = parent.status === "queued" || parent.status === "streaming";
       const sentence = editing ? pgettext("continuing from an image", "From %(quote)s")
         : this.explicitParentId ? _("Branching from %(quote)s")
           : running ? _("Will continue from %(quote)s") : _("Continuing from %(quote)s");
-      this.context.append(h("div.chip.parent-chip", { "data-parent-id": parent.id },
+      this.context.append(h("div.chip.parent-chip", { "data-parent-id": parent.id, "data-parent-image-id": image?.id },
         image ? h("img", { src: image.thumbnail_url, alt: "" }) : null,
         h("span", {}, withQuote(sentence, truncate(parent.prompt, 48))),
         h("button.chip-x", { type: "button", title: _("Start a new image instead"),
           "aria-label": _("Start a new image instead of continuing"), onclick: () => {
             this.detached = true;
             this.explicitParentId = null;
+            this.explicitParentImageId = null;
             this.editingId = null;
             this.clearMask();
             this.renderContext();
@@ -258,6 +272,7 @@ export class Composer {
   stopEditing() {
     this.editingId = null;
     this.explicitParentId = null;
+    this.explicitParentImageId = null;
     this.detached = false;
     this.renderContext();
     this.focus();
@@ -309,6 +324,9 @@ export class Composer {
     form.append("api_mode", mode);
     form.append("options", JSON.stringify(this.options.values()));
     if (parent) form.append("parent_id", String(parent.id));
+    if (parent && parent.id === this.explicitParentId && this.explicitParentImageId) {
+      form.append("parent_image_id", String(this.explicitParentImageId));
+    }
     for (const ref of this.references) form.append("references", ref.file, ref.file.name);
     if (this.mask) form.append("mask", this.mask.blob, "mask.png");
     this.showError("");
@@ -341,6 +359,7 @@ export class Composer {
     this.references = [];
     this.renderReferences();
     this.explicitParentId = null;
+    this.explicitParentImageId = null;
     this.detached = false;
     this.editingId = null;
     this.history = null;
@@ -352,6 +371,7 @@ export class Composer {
   /** A new conversation was opened: nothing carries over but the prompt being typed. */
   resetContext() {
     this.explicitParentId = null;
+    this.explicitParentImageId = null;
     this.detached = false;
     this.editingId = null;
     this.history = null;

@@ -112,8 +112,8 @@ const thread = new Thread({
         composer.showError(error.message);
       }
     },
-    editFrom: (turnId) => composer.continueFrom(turnId),
-    mask: (turn, image) => maskEditor.open(image, (mask) => composer.setMask({ ...mask, turnId: turn.id })),
+    editFrom: (turnId, imageId) => composer.continueFrom(turnId, imageId),
+    mask: (turn, image) => maskEditor.open(image, (mask) => composer.setMask({ ...mask, turnId: turn.id, imageId: image.id })),
     compare: (before, after) => compareView.open(before, after),
     isFavourite: (imageId) => favourites.has(imageId),
     async toggleFavourite(image) {

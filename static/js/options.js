@@ -37,6 +37,8 @@ export function describeEstimate(estimate, versions = 1) {
     ? interpolate(_("≈ %(cost)s"), { cost: formatDollars(estimate.cost) }, true) : _("no price set");
   const each = versions > 1 ? interpolate(ngettext("%(count)s version", "%(count)s versions", versions),
     { count: versions }, true) : "";
+  // A chat image model's call: one price, however many pictures (and one version).
+  if (estimate.bills_per_call) return interpolate(_("estimated %(cost)s, billed per call"), { cost }, true);
   if (estimate.bills_per_image) {
     return each
       ? interpolate(_("estimated %(cost)s each, billed per image, %(versions)s"), { cost, versions: each }, true)
@@ -168,6 +170,8 @@ export class OptionsPanel {
     const n = Math.max(1, Math.min(Number(s.n) || 1, m.max_n));
     if (n > 1 && s.api_mode !== "responses") options.n = n;
     if (m.styles.includes(s.style)) options.style = s.style;
+    // The provider would ignore these in this mode (and the turns endpoint refuses them).
+    for (const dropped of m.dropped_options?.[s.api_mode] || []) delete options[dropped];
     return options;
   }
 
@@ -289,6 +293,8 @@ export class OptionsPanel {
       this.problemEl, this.noticeEl);
     if (m.note) this.panel.append(h("p.help", { text: m.note }));
     if (m.warning) this.panel.append(h("p.field-warning", { role: "status", text: m.warning }));
+    const dropped = m.dropped_notes?.[s.api_mode];
+    if (dropped) this.panel.append(h("p.help.dropped-options", { role: "status", text: dropped }));
     if (focused) document.getElementById(focused)?.focus();
     this.refresh();
   }

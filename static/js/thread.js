@@ -294,7 +294,8 @@ export class Thread {
     box.dataset.key = key;
     clear(box);
     box.hidden = !done.length;
-    const parentImage = turn.parent_id ? finals(this.tree.get(turn.parent_id))[0] : null;
+    const parentFinals = turn.parent_id ? finals(this.tree.get(turn.parent_id)) : [];
+    const parentImage = parentFinals.find((i) => i.id === turn.parent_image_id) || parentFinals[0] || null;
     done.forEach((image, index) => {
       // Of several images, each button names its image's number.
       const several = done.length > 1;
@@ -303,7 +304,7 @@ export class Thread {
       const row = h("div.action-row", { role: "group",
         "aria-label": numbered(_("Image actions"), _("Image %(number)s actions")) },
         h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
-          onclick: () => this.actions.editFrom(turn.id) }, numbered(_("Edit from here"), _("Edit from here %(number)s"))),
+          onclick: () => this.actions.editFrom(turn.id, image.id) }, numbered(_("Edit from here"), _("Edit from here %(number)s"))),
         h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
           onclick: () => this.actions.mask(turn, image) }, _("Paint mask")),
         parentImage ? h("button.btn.small", { type: "button",

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PageSession, page_session
-from tests.browser.test_studio_page import last_turn, new_conversation, pick_model, send, wait_final
+from tests.browser.test_studio_page import (
+    last_turn,
+    new_conversation,
+    pick_model,
+    send,
+    turn_id,
+    wait_final,
+)
+from upstream.simulator.personas.gateway import DROPPED_HEADER
 from upstream.simulator.server import RunningSimulator, start_in_thread
 
 pytestmark = pytest.mark.browser
@@ -102,3 +111,70 @@ def test_a_chat_image_model_on_tuzi_shows_progress_then_four_pictures(staff, ses
     session.shot("tuzi-four-finals")
     sent = [r for r in tuzi.requests() if r["path"] == "/v1/chat/completions"]
     assert len(sent) == 1 and sent[0]["json"]["model"] == "gpt-4o-image-vip"
+
+    # A follow-up edits the third of the four pictures, chosen by its own button.
+    turn = member.locator(f"article.turn[data-turn-id='{turn_id(turn)}']")
+    third = turn.locator("img.layer[data-role=final]").nth(2).get_attribute("data-image-id")
+    turn.get_by_role("button", name="Edit from here 3", exact=True).click()
+    expect(member.locator(f".parent-chip[data-parent-image-id='{third}']")).to_be_visible()
+    send(session, "the third kite, now at night")
+    follow_up = last_turn(session)
+    expect(follow_up.locator("img.layer[data-role=final]")).to_have_count(4, timeout=20_000)
+    expect(follow_up).to_have_attribute("data-status", "completed")
+    session.shot("tuzi-follow-up-from-the-third")
+
+    sent = [r for r in tuzi.requests() if r["path"] == "/v1/chat/completions"]
+    assert len(sent) == 2
+    parts = sent[1]["json"]["messages"][-1]["content"]
+    (picture,) = [p["image_url"]["url"] for p in parts if p["type"] == "image_url"]
+    assert picture["image"] is True  # sent as an image_url data URI
+    assert picture["sha256"] == full_size_sha256(session, turn, 3)
+    assert picture["sha256"] != full_size_sha256(session, turn, 1)
+
+
+def full_size_sha256(session, turn, number: int) -> str:
+    """The SHA-256 of picture ``number`` of ``turn`` as its "Open full size" link serves it."""
+    href = turn.locator("a", has_text="Open full size").nth(number - 1).get_attribute("href")
+    response = session.page.request.get(session.url(href) if href.startswith("/") else href)
+    assert response.ok
+    return hashlib.sha256(response.body()).hexdigest()
+
+
+@pytest.fixture
+def litellm() -> Iterator[RunningSimulator]:
+    """A LiteLLM proxy in front of a simulator of its own: its Images API drops options."""
+    running = start_in_thread(persona="litellm", latency=(0.2, 0.5))
+    yield running
+    running.stop()
+
+
+def test_the_options_panel_says_what_a_gateway_drops_and_never_sends_it(staff, session, litellm):
+    page = staff.page
+    page.click("a[href='/providers/']")
+    page.select_option("#preset", "litellm")
+    page.fill("#name", "Team LiteLLM")
+    page.fill("#base_url", litellm.url)
+    page.fill("#api_key", KEY)
+    page.click("#add-provider button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("Team LiteLLM")
+
+    member = session.page
+    session.sign_up()
+    new_conversation(session)
+    member.click("#options-toggle")
+    pick_model(member, "gpt-image-1", provider="Team LiteLLM")
+    member.select_option("#opt-api_mode", "generate")
+    note = member.locator("#options-panel .dropped-options")
+    expect(note).to_contain_text("Team LiteLLM ignores background, moderation")
+    expect(note).to_contain_text("output_format")
+    session.shot("litellm-dropped-note")
+    member.select_option("#opt-api_mode", "responses")
+    expect(note).to_have_count(0)
+    member.select_option("#opt-api_mode", "generate")
+    member.click("#options-toggle")
+    send(session, "a red kite")
+    wait_final(last_turn(session))
+
+    (sent,) = [r for r in litellm.requests() if r["path"] == "/v1/images/generations"]
+    # Of what it drops, only the site's moderation level was sent (policy, not the panel's).
+    assert sent["headers"].get(DROPPED_HEADER, "moderation") == "moderation"

@@ -6,9 +6,10 @@ import httpx
 import pytest
 from django.utils import translation
 
-from common.translate import user_message
+from common.translate import translate, user_message
 from upstream.capabilities import validate_options
 from upstream.errors import InvalidRequest, ResponseFailed, error_from_response
+from upstream.presets import get_preset
 from upstream.profiles import OPENAI
 
 
@@ -69,6 +70,16 @@ def test_the_size_rules_a_size_breaks_are_listed_in_chinese():
             "两条边都必须是 16 的倍数（1000 和 3990 不是）；"
             "最长边不能超过 3840 像素；"
             "长边最多为短边的 3 倍（当前为 3.99:1）。"
+        )
+
+
+def test_a_missing_endpoint_reads_in_the_active_language():
+    message = get_preset("oneapi").missing_endpoint_message("responses")
+    with translation.override("zh-hans"):
+        assert translate(message) == "此提供商（one-api (and older new-api)）没有 Responses API。"
+    with translation.override("en"):
+        assert translate(message) == (
+            "This provider (one-api (and older new-api)) has no Responses API."
         )
 
 

@@ -36,9 +36,8 @@ def test_the_presets_studio_offers():
 
 
 def test_a_missing_endpoint_is_said_in_plain_words():
-    assert get_preset("litellm").missing_endpoint_message("images.variations") == (
-        "This provider (LiteLLM proxy) has no image variations."
-    )
+    message = get_preset("litellm").missing_endpoint_message("images.variations")
+    assert message.english == "This provider (LiteLLM proxy) has no image variations."
     assert get_preset("openai").missing_endpoint_message("images.variations") is None
     assert not get_preset("oneapi").has("responses")
 

@@ -201,6 +201,14 @@ def test_the_estimate_endpoint_for_a_model_billed_per_image(client, alice, price
     assert (answer["tokens"], answer["cost"], answer["bills_per_image"]) == (0, 0.048, True)
 
 
+def test_the_estimate_endpoint_for_a_chat_model_billed_per_call(client, alice, studio_settings):
+    client.force_login(alice)
+    query = {"model": "gpt-4o-image-vip", "api_mode": "generate"}
+    answer = client.get("/api/estimate/", query).json()
+    assert answer["cost"] == 0.1  # one call, four pictures
+    assert answer["bills_per_call"] and not answer["bills_per_image"]
+
+
 def test_the_estimate_endpoint_refuses_nonsense(client, alice, studio_settings):
     assert client.get("/api/estimate/").status_code == 401
     client.force_login(alice)

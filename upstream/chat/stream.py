@@ -68,7 +68,7 @@ class ChatImageStream(ImageStream):
 
     def _streamed(self, response: httpx.Response) -> Iterator[ev.Event]:
         received_any = False
-        try:
+        with self.reading("mid-answer"):
             for sse in EventSource(response).iter_sse():
                 if self._closed.is_set():
                     raise StreamClosed("The stream was closed.")
@@ -80,17 +80,6 @@ class ChatImageStream(ImageStream):
                 chunk = self._decode(data)
                 received_any = True
                 yield from self._parser.feed_chunk(chunk)
-        except UpstreamError:
-            raise
-        except Exception as exc:
-            if self._closed.is_set():
-                raise StreamClosed("The stream was closed.") from exc
-            if not isinstance(exc, httpx.HTTPError):
-                raise
-            raise StreamInterrupted(
-                f"The connection to the image provider broke mid-answer ({type(exc).__name__}).",
-                request_id=self.request_id,
-            ) from exc
         if self._closed.is_set():
             raise StreamClosed("The stream was closed.")
         if not received_any:
@@ -113,13 +102,8 @@ class ChatImageStream(ImageStream):
         return chunk
 
     def _whole(self, response: httpx.Response) -> Iterator[ev.Event]:
-        try:
+        with self.reading("mid-answer"):
             response.read()
-        except httpx.HTTPError as exc:
-            raise StreamInterrupted(
-                f"The connection to the image provider broke mid-answer ({type(exc).__name__}).",
-                request_id=self.request_id,
-            ) from exc
         try:
             body = response.json()
         except ValueError:

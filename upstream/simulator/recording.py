@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import io
 import re
 import threading
@@ -24,6 +25,8 @@ KEPT_HEADERS = (
     "x-simulator-fault",
     "x-simulator-latency",
     "x-simulator-gateway",
+    "x-simulator-gateway-forced",
+    "x-simulator-gateway-dropped",
 )
 _DATA_URI = re.compile(r"^data:image/[a-z0-9.+-]+;base64,", re.IGNORECASE)
 # Base64 strings this long are almost certainly image payloads (a prompt never looks like it).
@@ -40,6 +43,8 @@ def summarise_image_bytes(data: bytes) -> dict[str, Any]:
                 "height": img.height,
                 "mode": img.mode,
                 "format": (img.format or "").lower(),
+                # Which picture it was, for tests that check a chosen one was sent.
+                "sha256": hashlib.sha256(data).hexdigest(),
             }
     except Exception:
         return {"image": False, "bytes": len(data)}

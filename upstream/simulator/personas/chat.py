@@ -6,8 +6,9 @@ CDN) with download links. `-vip` models draw four pictures; `sora_image` narrate
 emoji; `gpt-4o-all` talks; `-async` models answer with `[preview]` and `[source]` links whose
 source is not ready for the first two fetches. Tags in the prompt choose a failure:
 `[chat:apology]` (HTTP 200 with only an apology), `[chat:empty]` (an empty `![image]()`),
-`[chat:images_api]` (an Images API body instead of a chat answer) and `[chat:private_link]`
-(a picture link to 127.0.0.1:6379, which a client must refuse to fetch).
+`[chat:images_api]` (an Images API body instead of a chat answer), `[chat:private_link]`
+(a picture link to 127.0.0.1:6379, which a client must refuse to fetch) and
+`[chat:huge_link]` (a picture link to 50 MB, sent unsized, which a client must cut off).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from upstream.simulator.inputs import picture_from_bytes
 from upstream.simulator.options import resolve
 from upstream.simulator.personas import get_persona
 from upstream.simulator.personas.gateway import SCOPE_KEY
+from upstream.simulator.personas.links import OVERSIZED_PREFIX
 from upstream.simulator.rendering import ImageTask, render
 from upstream.simulator.sse import SSE_HEADERS, SSE_MEDIA_TYPE, comment
 
@@ -45,6 +47,7 @@ APOLOGY = (
 )
 PRIVATE_LINK = "http://127.0.0.1:6379/"
 SOURCE_NOT_READY_FETCHES = 2
+HUGE_LINK_MEGABYTES = 50
 
 
 async def chat_completions(request: Request, ctx: RequestContext, incoming: Incoming) -> Response:
@@ -160,6 +163,8 @@ async def _answer(
     previews = [f"{ctx.base_url}{links.put(r.png)}" for r in rendered] if not_ready else []
     if "private_link" in tags:
         urls = [PRIVATE_LINK]
+    if "huge_link" in tags:
+        urls = [f"{ctx.base_url}{OVERSIZED_PREFIX}{HUGE_LINK_MEGABYTES}.png"]
     data = [{"url": url, "revised_prompt": prompt} for url in urls]
     ratio = next((r for r, s in RATIO_SIZES.items() if s == size), "1:1")
     narration = _narration(spec, prompt, ratio, urls, previews, empty="empty" in tags)

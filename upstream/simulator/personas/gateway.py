@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -28,6 +28,10 @@ from upstream.simulator.personas.envelopes import DROPPED_BY_LITELLM, own_error,
 from upstream.simulator.state import SimulatorState
 
 SCOPE_KEY = "simulator.persona"
+# Told to the simulator behind the gateway (and so kept in its request log): the fields the
+# gateway added because the client left them out, and those it removed.
+FORCED_HEADER = "x-simulator-gateway-forced"
+DROPPED_HEADER = "x-simulator-gateway-dropped"
 _SHORT_ID = re.compile(rb"resp_[0-9a-f]{48}")
 _LONG_PREFIX = "litellm:custom_llm_provider:openai;model_id:"
 _MODEL_DUMP = "'str' object has no attribute 'model_dump'"
@@ -41,6 +45,8 @@ class Incoming:
     body: bytes
     json: Any = None
     form: dict[str, Any] | None = None
+    forced: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def model(self) -> str:
@@ -266,17 +272,19 @@ async def _rewrite_request(persona: Persona, incoming: Incoming) -> Incoming:
     if streamed_edit:
         drop.add("stream")  # the gateway relays the edit unstreamed and answers JSON
     if isinstance(incoming.json, dict):
+        incoming.dropped = sorted(k for k in incoming.json if k in drop)
         body = {k: v for k, v in incoming.json.items() if k not in drop}
         if persona.default_size and incoming.path.startswith("/v1/images/"):
-            body.setdefault("size", persona.default_size)
+            _force_size(persona, incoming, body)
         if persona.long_ids and isinstance(body.get("previous_response_id"), str):
             body["previous_response_id"] = short_id(body["previous_response_id"])
         incoming.json = body
         incoming.body = json.dumps(body).encode()
     elif incoming.form is not None:
+        incoming.dropped = sorted(k for k in incoming.form if k in drop)
         fields = {k: v for k, v in incoming.form.items() if k not in drop and k != "__files__"}
         if persona.default_size:
-            fields.setdefault("size", persona.default_size)
+            _force_size(persona, incoming, fields)
         request = httpx.Request(
             "POST", "http://gateway/", data=fields, files=incoming.form["__files__"]
         )
@@ -288,6 +296,12 @@ async def _rewrite_request(persona: Persona, incoming: Incoming) -> Incoming:
     return incoming
 
 
+def _force_size(persona: Persona, incoming: Incoming, fields: dict[str, Any]) -> None:
+    if "size" not in fields:
+        fields["size"] = persona.default_size
+        incoming.forced.append("size")
+
+
 def _with_body(scope: Scope, incoming: Incoming) -> Scope:
     headers = [
         (n, v)
@@ -297,6 +311,9 @@ def _with_body(scope: Scope, incoming: Incoming) -> Scope:
     headers.append((b"content-length", str(len(incoming.body)).encode()))
     if incoming.content_type:
         headers.append((b"content-type", incoming.content_type.encode("latin-1")))
+    for name, fields in ((FORCED_HEADER, incoming.forced), (DROPPED_HEADER, incoming.dropped)):
+        if fields:
+            headers.append((name.encode(), ",".join(fields).encode()))
     path = incoming.path
     return {**scope, "headers": headers, "path": path, "raw_path": path.encode()}
 

@@ -3,7 +3,7 @@
 Chat image models and `url` answers name such links; they stop working after `ttl`
 seconds (an hour by default, as new-api documents), so a client must fetch them at once.
 A link may also start "not ready": an asynchronous task's source answers 404 a few times
-before the picture is there.
+before the picture is there. `/cdn/oversized/<MB>.png` sends that many megabytes, unsized.
 """
 
 from __future__ import annotations
@@ -12,13 +12,17 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 DEFAULT_TTL = 3600.0
+# A PNG's first bytes: a client sniffing the start takes the body for a picture.
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+OVERSIZED_PREFIX = "/cdn/oversized/"
 CAPACITY = 2000
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
@@ -73,4 +77,21 @@ def routes(links: ExpiringLinks) -> list[Route]:
             return JSONResponse({"error": message}, status_code=404)
         return Response(link.data, media_type=link.media_type)
 
-    return [Route("/cdn/{name:path}", serve, methods=["GET"])]
+    async def oversized(request: Request) -> StreamingResponse:
+        return StreamingResponse(
+            _oversized_body(request.path_params["megabytes"]), media_type="image/png"
+        )
+
+    return [
+        Route(OVERSIZED_PREFIX + "{megabytes:int}.png", oversized, methods=["GET"]),
+        Route("/cdn/{name:path}", serve, methods=["GET"]),
+    ]
+
+
+async def _oversized_body(megabytes: int) -> AsyncIterator[bytes]:
+    """`megabytes` MB that start like a PNG, sent without a length (chunked), as a hostile
+    or broken CDN would: only counting the bytes stops a client."""
+    chunk = b"\0" * 1_048_576
+    yield PNG_SIGNATURE + chunk[len(PNG_SIGNATURE) :]
+    for _ in range(megabytes - 1):
+        yield chunk
