@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conversations', '0009_turn_error_detail_and_choice_labels'),
+        ('conversations', '0010_turn_parent_image'),
     ]
 
     operations = [
