@@ -18,7 +18,14 @@ from django.utils.translation import gettext, gettext_noop
 from common.translate import translate
 from providers.crypto import UNREADABLE_KEY
 from upstream.errors import UpstreamError
-from upstream.messages import MESSAGES, PROVIDER_MESSAGE, UserMessage, describe
+from upstream.messages import (
+    MESSAGES,
+    PROVIDER_MESSAGE,
+    UserMessage,
+    describe,
+    from_json,
+    to_json,
+)
 
 FAILURES: dict[str, str] = {
     "cancelled": gettext_noop("Cancelled."),
@@ -70,19 +77,20 @@ def english(message: UserMessage) -> str:
 
 
 def stored(message: UserMessage) -> dict[str, Any]:
-    """The JSON kept in Turn.error_detail."""
-    return {"code": message.code, "params": dict(message.params)}
+    """The JSON kept in Turn.error_detail; a value that is itself a message (why a download
+    was not a picture) is kept as its code and values too."""
+    return to_json(message)
 
 
 def failure_text(detail: Mapping[str, Any] | None, english_text: str) -> str:
     """A stored failure in the active language; its English text when it has no known code."""
-    code = (detail or {}).get("code")
-    params = (detail or {}).get("params") or {}
+    message = from_json(dict(detail or {}))
+    code = message.code if isinstance(message, UserMessage) else None
     try:
         if code in FAILURES:
-            return gettext(FAILURES[code]) % params
+            return gettext(FAILURES[code]) % dict(message.params)
         if code in MESSAGES:
-            return translate(UserMessage(code, params))
+            return translate(message)
     except (KeyError, TypeError, ValueError):
         # Values that no longer fit the sentence: the stored English still reads right.
         pass

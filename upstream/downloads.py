@@ -19,11 +19,13 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import httpx
 
 from upstream.errors import StreamError
 from upstream.image_bytes import NotAnImage, sniff_image
+from upstream.messages import UserMessage
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 36_000_000
@@ -39,10 +41,17 @@ Sleep = Callable[[float], None]
 
 
 class DownloadFailed(StreamError):
-    """An image link was refused or could not be fetched; the message is for a person."""
+    """An image link was refused or could not be fetched; ``said`` is the message for a
+    person, a code and values (upstream.messages), and the message its English text."""
 
-    def __init__(self, message: str, *, code: str = "image_download_failed", **kwargs) -> None:
-        super().__init__(message, code=code, **kwargs)
+    def __init__(
+        self, said: UserMessage, *, code: str = "image_download_failed", **kwargs: Any
+    ) -> None:
+        super().__init__(said=said, code=code, **kwargs)
+
+
+def _failed(code: str, **params: Any) -> DownloadFailed:
+    return DownloadFailed(UserMessage(code, params))
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ def system_resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise DownloadFailed(f"The image link's host {host} could not be found.") from exc
+        raise _failed("download_host_unknown", host=host) from exc
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
@@ -125,7 +134,7 @@ class LinkDownloader:
                 current = urllib.parse.urljoin(current, location)
                 continue
             return self._image_from(url, status, data)
-        raise DownloadFailed("The image link redirected too many times.")
+        raise _failed("download_too_many_redirects")
 
     def _image_from(self, url: str, status: int, data: bytes) -> DownloadedImage:
         if status in NOT_READY_STATUSES:
@@ -135,14 +144,12 @@ class LinkDownloader:
         try:
             sniffed = sniff_image(data, max_pixels=self.max_pixels)
         except NotAnImage as exc:
-            raise _NotReady(
-                DownloadFailed(f"The image link did not lead to a picture: {exc}.")
-            ) from None
+            raise _NotReady(_failed("download_not_a_picture", reason=exc.reason)) from None
         return DownloadedImage(url, data, sniffed.format, sniffed.width, sniffed.height)
 
     def _status_error(self, status: int) -> DownloadFailed:
-        hint = "; it may have expired" if status in (403, 404, 410) else ""
-        return DownloadFailed(f"The image link answered HTTP {status}{hint}.", status=status)
+        code = "download_status_expired" if status in (403, 404, 410) else "download_status"
+        return DownloadFailed(UserMessage(code, {"status": status}), status=status)
 
     def _get(self, url: str, started: float) -> tuple[int, str | None, bytes]:
         target = self._checked_target(url)
@@ -160,48 +167,44 @@ class LinkDownloader:
                     return response.status_code, response.headers.get("location"), b""
                 return response.status_code, None, self._read_capped(response, started)
         except httpx.TimeoutException as exc:
-            raise DownloadFailed(
-                f"Downloading the image took longer than {self.timeout:.0f} seconds."
-            ) from exc
+            raise self._too_slow() from exc
         except httpx.HTTPError as exc:
-            raise DownloadFailed(
-                f"The image could not be downloaded ({type(exc).__name__})."
-            ) from exc
+            raise _failed("download_failed", kind=type(exc).__name__) from exc
 
     def _read_capped(self, response: httpx.Response, started: float) -> bytes:
-        limit_mb = f"{self.max_bytes / 1_048_576:.0f} MB"
+        too_large = _failed("download_too_large", limit=f"{self.max_bytes / 1_048_576:.0f} MB")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            raise DownloadFailed(f"The image at the link is larger than {limit_mb}.")
+            raise too_large
         chunks: list[bytes] = []
         received = 0
         for chunk in response.iter_bytes():
             received += len(chunk)
             if received > self.max_bytes:
-                raise DownloadFailed(f"The image at the link is larger than {limit_mb}.")
+                raise too_large
             # A server dripping bytes never trips the read timeout; the whole fetch is capped.
             if time.monotonic() - started > self.timeout:
-                raise DownloadFailed(
-                    f"Downloading the image took longer than {self.timeout:.0f} seconds."
-                )
+                raise self._too_slow()
             chunks.append(chunk)
         return b"".join(chunks)
+
+    def _too_slow(self) -> DownloadFailed:
+        return _failed("download_too_slow", seconds=f"{self.timeout:.0f}")
 
     def _checked_target(self, url: str) -> _Target:
         parts = urllib.parse.urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise DownloadFailed("The image link is not an http or https address.")
+            raise _failed("download_not_http")
         host = parts.hostname
         port = parts.port or (443 if parts.scheme == "https" else 80)
         addresses = self.resolve(host, port)
         if not addresses:
-            raise DownloadFailed(f"The image link's host {host} could not be found.")
+            raise _failed("download_host_unknown", host=host)
         if not self.allows_private:
             for address in addresses:
                 if not is_public_address(address):
                     raise DownloadFailed(
-                        "The image link points at a private or local network address "
-                        f"({address}); it was not downloaded.",
+                        UserMessage("download_private_address", {"address": address}),
                         code="image_link_refused",
                     )
         return _Target.pinned(parts, host, port, addresses[0])

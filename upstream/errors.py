@@ -48,7 +48,7 @@ class UpstreamError(Exception):
 
     def __init__(
         self,
-        message: str,
+        message: str = "",
         *,
         status: int | None = None,
         code: str | None = None,
@@ -57,9 +57,13 @@ class UpstreamError(Exception):
         request_id: str | None = None,
         retry_after: float | None = None,
         body: Any = None,
+        said: messages.UserMessage | None = None,
     ) -> None:
+        message = said.english if said is not None and not message else message
         super().__init__(message)
         self.message = message
+        # Studio's own sentence as a code and values, for the reader's language.
+        self.said = said
         self.status = status
         self.code = code
         self.type = type

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from upstream.messages import UserMessage
+
 ACCEPTED_FORMATS = {"PNG": "png", "JPEG": "jpeg", "WEBP": "webp"}
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 
@@ -23,10 +25,13 @@ class NotAnImage(ValueError):
     """The bytes are not an image Studio accepts; the message is for a person.
 
     `kind` says why, for callers with words of their own: empty, svg, format (`details`
-    has the format), too_many_pixels (width, height), bomb, unreadable, damaged."""
+    has the format), too_many_pixels (width, height), bomb, unreadable, damaged. `reason`
+    is the same as the end of a sentence ("it was empty"), a code and values
+    (upstream.messages) for the reader's language; the message is its English text."""
 
-    def __init__(self, reason: str, *, kind: str, **details: object) -> None:
-        super().__init__(reason)
+    def __init__(self, code: str, *, kind: str, **details: object) -> None:
+        self.reason = UserMessage(code, details)
+        super().__init__(self.reason.english)
         self.kind = kind
         self.details = details
 
@@ -57,35 +62,35 @@ def opened_image(data: bytes, *, max_pixels: int) -> Iterator[tuple[Image.Image,
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
-        raise NotAnImage("it expands to too many pixels to be safe", kind="bomb") from None
+        raise NotAnImage("image_bomb", kind="bomb") from None
     except UnidentifiedImageError:
         raise NotAnImage(_describe_non_image(data), kind="unreadable") from None
     except (OSError, ValueError):
-        raise NotAnImage("it was damaged or cut short", kind="damaged") from None
+        raise NotAnImage("image_damaged", kind="damaged") from None
     with image:
         yield image, _checked(image, max_pixels)
 
 
 def _refuse_markup(data: bytes) -> None:
     if not data:
-        raise NotAnImage("it was empty", kind="empty")
+        raise NotAnImage("image_empty", kind="empty")
     head = data[:512].lstrip().lower()
     if head.startswith((b"<?xml", b"<svg")) or b"<svg" in head:
-        raise NotAnImage("it was an SVG drawing, not a picture", kind="svg")
+        raise NotAnImage("image_svg", kind="svg")
     if head.startswith((b"<!doctype html", b"<html")):
-        raise NotAnImage("it was a web page, not a picture", kind="unreadable")
+        raise NotAnImage("image_web_page", kind="unreadable")
 
 
 def _checked(image: Image.Image, max_pixels: int) -> SniffedImage:
     kind = ACCEPTED_FORMATS.get(image.format or "")
     if kind is None:
         found = image.format or "unknown"
-        raise NotAnImage(f"it was a {found} file", kind="format", format=found)
+        raise NotAnImage("image_format", kind="format", format=found)
     width, height = image.size
     # Checked before decoding, so a decompression bomb never expands in memory.
     if width * height > max_pixels:
         raise NotAnImage(
-            f"it was {width}x{height} pixels, more than allowed",
+            "image_too_many_pixels",
             kind="too_many_pixels",
             width=width,
             height=height,
@@ -95,7 +100,7 @@ def _checked(image: Image.Image, max_pixels: int) -> SniffedImage:
     except (OSError, ValueError) as exc:
         if isinstance(exc, NotAnImage):
             raise
-        raise NotAnImage("it was damaged or cut short", kind="damaged") from None
+        raise NotAnImage("image_damaged", kind="damaged") from None
     return SniffedImage(kind, width, height)
 
 
@@ -107,7 +112,7 @@ def _decode_fully(image: Image.Image) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image.load()
     except Image.DecompressionBombWarning:
-        raise NotAnImage("it expands to too many pixels to be safe", kind="bomb") from None
+        raise NotAnImage("image_bomb", kind="bomb") from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
@@ -115,9 +120,9 @@ def _decode_fully(image: Image.Image) -> None:
 def _describe_non_image(data: bytes) -> str:
     text = data[:200].strip()
     if text[:1] in (b"{", b"["):
-        return "it was JSON, not a picture"
+        return "image_json"
     try:
         text.decode("utf-8")
     except UnicodeDecodeError:
-        return "it was not an image we can read"
-    return "it was text, not a picture"
+        return "image_unreadable"
+    return "image_text"

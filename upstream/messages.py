@@ -157,6 +157,68 @@ MODEL_NOTES: dict[str, str] = {
     "gateway_async_form": gettext_noop("The asynchronous form of %(model)s."),
 }
 
+# Why bytes are not a picture Studio takes (upstream.image_bytes): the end of a sentence.
+NOT_AN_IMAGE: dict[str, str] = {
+    "image_empty": gettext_noop("it was empty"),
+    "image_svg": gettext_noop("it was an SVG drawing, not a picture"),
+    "image_web_page": gettext_noop("it was a web page, not a picture"),
+    "image_json": gettext_noop("it was JSON, not a picture"),
+    "image_text": gettext_noop("it was text, not a picture"),
+    "image_unreadable": gettext_noop("it was not an image we can read"),
+    "image_format": gettext_noop("it was a %(format)s file"),
+    "image_too_many_pixels": gettext_noop("it was %(width)sx%(height)s pixels, more than allowed"),
+    "image_bomb": gettext_noop("it expands to too many pixels to be safe"),
+    "image_damaged": gettext_noop("it was damaged or cut short"),
+}
+
+# A gateway's answer (upstream.chat) and the image links in it (upstream.downloads).
+GATEWAY_MESSAGES: dict[str, str] = {
+    "chat_no_image": gettext_noop("The image provider answered without an image."),
+    "chat_no_image_saying": gettext_noop(
+        "The image provider answered without an image: “%(quote)s”"
+    ),
+    "chat_empty_link": gettext_noop("The image provider answered with an empty image link."),
+    "chat_empty_link_saying": gettext_noop(
+        "The image provider answered with an empty image link: “%(quote)s”"
+    ),
+    "chat_silent": gettext_noop("The image provider ended the answer before saying anything."),
+    "chat_malformed_chunk": gettext_noop("The image provider sent a malformed chunk."),
+    "chat_unexpected_answer": gettext_noop("The image provider sent an unexpected answer."),
+    "chat_image_not_a_picture": gettext_noop(
+        "The image in the answer is not a picture: %(reason)s."
+    ),
+    "chat_prompt_required": gettext_noop("A prompt is needed."),
+    "chat_too_many_images": gettext_noop(
+        "Chat image models take at most %(limit)s images per request (this one has "
+        "%(count)s, counting the image being edited)."
+    ),
+    "chat_size_not_wxh": gettext_noop("Size %(size)r is not WIDTHxHEIGHT."),
+    "chat_reference_not_http": gettext_noop("A reference link must be an http(s) URL."),
+    "connection_broke_mid_stream": gettext_noop(
+        "The connection to the image provider broke mid-stream (%(kind)s)."
+    ),
+    "connection_broke_mid_answer": gettext_noop(
+        "The connection to the image provider broke mid-answer (%(kind)s)."
+    ),
+    "download_host_unknown": gettext_noop("The image link's host %(host)s could not be found."),
+    "download_too_many_redirects": gettext_noop("The image link redirected too many times."),
+    "download_not_a_picture": gettext_noop("The image link did not lead to a picture: %(reason)s."),
+    "download_status": gettext_noop("The image link answered HTTP %(status)s."),
+    "download_status_expired": gettext_noop(
+        "The image link answered HTTP %(status)s; it may have expired."
+    ),
+    "download_too_slow": gettext_noop(
+        "Downloading the image took longer than %(seconds)s seconds."
+    ),
+    "download_failed": gettext_noop("The image could not be downloaded (%(kind)s)."),
+    "download_too_large": gettext_noop("The image at the link is larger than %(limit)s."),
+    "download_not_http": gettext_noop("The image link is not an http or https address."),
+    "download_private_address": gettext_noop(
+        "The image link points at a private or local network address (%(address)s); it was "
+        "not downloaded."
+    ),
+}
+
 MESSAGES: dict[str, str] = {
     "provider_rejected": gettext_noop("The image provider rejected the request."),
     "provider_key_refused": gettext_noop("The image provider did not accept the API key."),
@@ -181,6 +243,8 @@ MESSAGES: dict[str, str] = {
     ),
     **REFUSALS,
     **MODEL_NOTES,
+    **NOT_AN_IMAGE,
+    **GATEWAY_MESSAGES,
     # A provider whose preset lacks an endpoint (upstream.presets), one sentence per endpoint
     # so each reads whole in every language.
     "missing_endpoint.responses": gettext_noop(
@@ -247,6 +311,27 @@ def _english(value: Any) -> Any:
     return value.english if isinstance(value, UserMessage | Listing) else value
 
 
+def to_json(value: Any) -> Any:
+    """A message (or a value) as JSON, its inner messages and listings as objects, so it
+    can be stored and said again later (conversations.failures)."""
+    if isinstance(value, UserMessage):
+        return {"code": value.code, "params": {k: to_json(v) for k, v in value.params.items()}}
+    if isinstance(value, Listing):
+        return {"items": [to_json(item) for item in value.items], "separator": value.separator}
+    return value
+
+
+def from_json(value: Any) -> Any:
+    """What to_json stored, as messages and listings again."""
+    if isinstance(value, dict) and "code" in value:
+        params = value.get("params") or {}
+        return UserMessage(str(value["code"]), {k: from_json(v) for k, v in params.items()})
+    if isinstance(value, dict) and "items" in value:
+        items = tuple(from_json(item) for item in value["items"])
+        return Listing(items, str(value.get("separator", ", ")))
+    return value
+
+
 def mode_label(mode: str) -> UserMessage:
     """What a mode does, as a verb phrase: "edit images"."""
     return UserMessage(f"mode_{mode}")
@@ -281,6 +366,10 @@ def describe(error: _Describable) -> UserMessage:
         return UserMessage("insufficient_quota")
     if error.status is not None and error.code == "model_not_found":
         return UserMessage("model_not_found", {"message": error.message})
+    # Studio's own sentence about what a gateway did (upstream.chat, upstream.downloads).
+    said = getattr(error, "said", None)
+    if said is not None:
+        return said
     # Our own sentence for a bare status (errors.error_from_response wrote it from the table).
     if error.status is not None and error.message == for_status(error.status).english:
         return for_status(error.status)

@@ -39,6 +39,7 @@ from upstream.errors import (
     redact,
 )
 from upstream.gateway_errors import unwrap
+from upstream.messages import UserMessage
 
 log = logging.getLogger(__name__)
 
@@ -275,9 +276,9 @@ class ImageStream:
                 raise StreamClosed("The stream was closed.") from exc
             if not isinstance(exc, httpx.HTTPError):
                 raise
+            code = "connection_broke_" + where.replace("-", "_")
             raise StreamInterrupted(
-                f"The connection to the image provider broke {where} ({type(exc).__name__}).",
-                request_id=self.request_id,
+                said=UserMessage(code, {"kind": type(exc).__name__}), request_id=self.request_id
             ) from exc
 
 

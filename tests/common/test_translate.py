@@ -8,7 +8,7 @@ from django.utils import translation
 
 from common.translate import translate, user_message
 from upstream.capabilities import validate_options
-from upstream.errors import InvalidRequest, ResponseFailed, error_from_response
+from upstream.errors import InvalidRequest, ResponseFailed, UpstreamError, error_from_response
 from upstream.presets import get_preset
 from upstream.profiles import OPENAI
 
@@ -101,4 +101,24 @@ def test_a_request_the_provider_cannot_continue_reads_in_chinese():
     with translation.override("zh-hans"):
         assert user_message(refused.value) == (
             "提供商 gateway 不支持 previous_response_id；请改为重新发送图片。"
+        )
+
+
+def test_why_a_link_was_not_a_picture_is_stored_and_read_in_chinese():
+    import json
+
+    from conversations.failures import failure_text, from_error, stored
+    from upstream.downloads import LinkDownloader
+
+    page = httpx.MockTransport(lambda _: httpx.Response(200, content=b"<html><body>gone"))
+    downloader = LinkDownloader(transport=page, resolve=lambda host, port: ["93.184.216.34"])
+    with pytest.raises(UpstreamError) as failed:
+        downloader.fetch_image("https://cdn.example/a.png")
+    assert failed.value.message == (
+        "The image link did not lead to a picture: it was a web page, not a picture."
+    )
+    detail = json.loads(json.dumps(stored(from_error(failed.value))))
+    with translation.override("zh-hans"):
+        assert failure_text(detail, failed.value.message) == (
+            "图片链接指向的不是图片：那是网页，不是图片。"
         )

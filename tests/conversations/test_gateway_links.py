@@ -11,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
+from conversations.failures import failure_text
 from conversations.models import Image, Turn
 from providers.services import create_provider
 from upstream.downloads import LinkDownloader
@@ -65,6 +67,10 @@ def test_a_link_into_a_private_network_from_a_public_provider_fails_the_turn(
     assert "private or local network address (127.0.0.1)" in turn.error_message
     assert "was not downloaded" in turn.error_message
     assert_nothing_stored(turn, settings)
+    with translation.override("zh-hans"):
+        assert failure_text(turn.error_detail, turn.error_message) == (
+            "图片链接指向私有或本地网络地址（127.0.0.1），因此没有下载。"
+        )
 
 
 def test_the_same_answer_from_a_provider_on_loopback_is_fetched(
@@ -84,6 +90,8 @@ def test_a_50_mb_picture_is_cut_off_and_nothing_is_half_stored(
     assert turn.status == Turn.Status.FAILED
     assert turn.error_code == "image_download_failed"
     assert "larger than 25 MB" in turn.error_message
+    with translation.override("zh-hant"):
+        assert failure_text(turn.error_detail, turn.error_message) == "連結中的圖片大於 25 MB。"
     assert_nothing_stored(turn, settings)
 
 

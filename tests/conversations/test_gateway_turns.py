@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
+from conversations.failures import failure_text
 from conversations.models import Image, Turn
 from providers.services import create_provider
 
@@ -82,14 +84,14 @@ def test_a_chat_turn_publishes_its_progress(run, conversation, alice, sim, tuzi,
 
 
 @pytest.mark.parametrize(
-    ("tag", "code", "words"),
+    ("tag", "code", "words", "chinese"),
     [
-        ("[chat:apology]", "no_image", "sorry"),
-        ("[chat:empty]", "empty_image_link", "empty"),
+        ("[chat:apology]", "no_image", "sorry", "图像提供商的回答中没有图片：“"),
+        ("[chat:empty]", "empty_image_link", "empty", "图像提供商回答了一个空的图片链接"),
     ],
 )
 def test_a_chat_answer_without_a_picture_fails_with_the_gateways_words(
-    run, conversation, alice, sim, tuzi, tag, code, words
+    run, conversation, alice, sim, tuzi, tag, code, words, chinese
 ):
     turn = run(
         conversation=conversation,
@@ -103,6 +105,9 @@ def test_a_chat_answer_without_a_picture_fails_with_the_gateways_words(
     assert words in turn.error_message.lower()
     assert not finals(turn)
     assert len(chat_calls(sim)) <= 3
+    # Studio's sentence in the reader's language, the gateway's words quoted as they came.
+    with translation.override("zh-hans"):
+        assert chinese in failure_text(turn.error_detail, turn.error_message)
 
 
 # preset -> (persona, simulator gateway mode, api mode, model)

@@ -19,6 +19,7 @@ from typing import Any
 
 from upstream import events as ev
 from upstream.errors import ResponseFailed
+from upstream.messages import UserMessage
 
 QUOTE_LIMIT = 300
 
@@ -67,16 +68,15 @@ class ChatAnswer:
         if self.has_pictures:
             return None
         quote = quote_text(self.text)
-        if self.empty_link:
-            code = "empty_image_link"
-            message = "The image provider answered with an empty image link"
-        else:
-            code = "no_image"
-            message = "The image provider answered without an image"
+        code, said = (
+            ("empty_image_link", "chat_empty_link")
+            if self.empty_link
+            else ("no_image", "chat_no_image")
+        )
         if _MODERATION_WORDS.search(self.text):
             code = "moderation_blocked"
-        message = f"{message}: “{quote}”" if quote else f"{message}."
-        return ResponseFailed(message, code=code, type="no_image", request_id=request_id)
+        message = UserMessage(f"{said}_saying", {"quote": quote}) if quote else UserMessage(said)
+        return ResponseFailed(said=message, code=code, type="no_image", request_id=request_id)
 
 
 def quote_text(text: str, limit: int = QUOTE_LIMIT) -> str:

@@ -48,13 +48,11 @@ def build_chat_body(
     """
     prompt = prompt.strip()
     if not prompt:
-        raise InvalidRequest("A prompt is needed.", param="prompt")
+        raise InvalidRequest.refused("chat_prompt_required", param="prompt")
     images = ([parent_image] if parent_image is not None else []) + list(references)
     if len(images) > MAX_IMAGES:
-        raise InvalidRequest(
-            f"Chat image models take at most {MAX_IMAGES} images per request "
-            f"(this one has {len(images)}, counting the image being edited).",
-            param="references",
+        raise InvalidRequest.refused(
+            "chat_too_many_images", param="references", limit=MAX_IMAGES, count=len(images)
         )
     content: list[dict[str, Any]] = [{"type": "text", "text": prompt_with_ratio(prompt, size)}]
     content += [{"type": "image_url", "image_url": {"url": _image_url(image)}} for image in images]
@@ -84,9 +82,9 @@ def ratio_for_size(size: str | None) -> str | None:
     try:
         w, h = int(width), int(height)
     except ValueError:
-        raise InvalidRequest(f"Size {size!r} is not WIDTHxHEIGHT.", param="size") from None
+        raise InvalidRequest.refused("chat_size_not_wxh", param="size", size=size) from None
     if w <= 0 or h <= 0:
-        raise InvalidRequest(f"Size {size!r} is not WIDTHxHEIGHT.", param="size")
+        raise InvalidRequest.refused("chat_size_not_wxh", param="size", size=size)
     divisor = math.gcd(w, h)
     exact = f"{w // divisor}:{h // divisor}"
     if exact in RATIOS:
@@ -102,7 +100,7 @@ def _ratio_value(ratio: str) -> float:
 def _image_url(image: InputFile | str) -> str:
     if isinstance(image, str):
         if not image.startswith(("https://", "http://", "data:image/")):
-            raise InvalidRequest("A reference link must be an http(s) URL.", param="references")
+            raise InvalidRequest.refused("chat_reference_not_http", param="references")
         return image
     return data_url(image)
 

@@ -25,6 +25,7 @@ from upstream.chat.answers import ChatAnswer, ChatAnswerParser
 from upstream.downloads import DownloadedImage, DownloadFailed, LinkDownloader
 from upstream.errors import StreamClosed, StreamInterrupted, UpstreamError, error_from_response
 from upstream.image_bytes import NotAnImage, sniff_image
+from upstream.messages import UserMessage
 from upstream.stream import (
     Completed,
     FinalImage,
@@ -83,17 +84,14 @@ class ChatImageStream(ImageStream):
         if self._closed.is_set():
             raise StreamClosed("The stream was closed.")
         if not received_any:
-            raise StreamInterrupted(
-                "The image provider ended the answer before saying anything.",
-                request_id=self.request_id,
-            )
+            raise StreamInterrupted(said=UserMessage("chat_silent"), request_id=self.request_id)
 
     def _decode(self, data: str) -> dict:
         try:
             chunk = json.loads(data)
         except ValueError as exc:
             raise StreamInterrupted(
-                "The image provider sent a malformed chunk.", request_id=self.request_id
+                said=UserMessage("chat_malformed_chunk"), request_id=self.request_id
             ) from exc
         if not isinstance(chunk, dict):
             return {}
@@ -112,7 +110,7 @@ class ChatImageStream(ImageStream):
             return
         if not isinstance(body, dict):
             raise StreamInterrupted(
-                "The image provider sent an unexpected answer.", request_id=self.request_id
+                said=UserMessage("chat_unexpected_answer"), request_id=self.request_id
             )
         if isinstance(body.get("error"), dict | str) and not body.get("choices"):
             raise error_from_response(response, secret=self._secret)
@@ -166,8 +164,14 @@ class ChatImageStream(ImageStream):
         try:
             data = base64.b64decode(b64)
             sniffed = sniff_image(data, max_pixels=self._downloader.max_pixels)
-        except (ValueError, NotAnImage) as exc:
-            raise DownloadFailed(f"The image in the answer is not a picture: {exc}.") from None
+        except NotAnImage as exc:
+            raise DownloadFailed(
+                UserMessage("chat_image_not_a_picture", {"reason": exc.reason})
+            ) from None
+        except ValueError:
+            raise DownloadFailed(
+                UserMessage("chat_image_not_a_picture", {"reason": UserMessage("image_unreadable")})
+            ) from None
         return DownloadedImage(url, data, sniffed.format, sniffed.width, sniffed.height)
 
     def _final_from_b64(self, b64: str) -> FinalImage:
