@@ -171,7 +171,8 @@ NOT_AN_IMAGE: dict[str, str] = {
     "image_damaged": gettext_noop("it was damaged or cut short"),
 }
 
-# A gateway's answer (upstream.chat) and the image links in it (upstream.downloads).
+# A stream that broke or made no sense (upstream.stream, upstream.chat), a gateway's answer
+# (upstream.chat) and the image links in it (upstream.downloads).
 GATEWAY_MESSAGES: dict[str, str] = {
     "chat_no_image": gettext_noop("The image provider answered without an image."),
     "chat_no_image_saying": gettext_noop(
@@ -181,6 +182,16 @@ GATEWAY_MESSAGES: dict[str, str] = {
     "chat_empty_link_saying": gettext_noop(
         "The image provider answered with an empty image link: “%(quote)s”"
     ),
+    "stream_ended_early": gettext_noop(
+        "The image provider ended the stream before the image was finished."
+    ),
+    "stream_not_an_event_stream": gettext_noop(
+        "The image provider answered with %(content_type)s instead of an event stream."
+    ),
+    "stream_no_content_type": gettext_noop(
+        "The image provider answered with no content type instead of an event stream."
+    ),
+    "stream_malformed_event": gettext_noop("The image provider sent a malformed event."),
     "chat_silent": gettext_noop("The image provider ended the answer before saying anything."),
     "chat_malformed_chunk": gettext_noop("The image provider sent a malformed chunk."),
     "chat_unexpected_answer": gettext_noop("The image provider sent an unexpected answer."),

@@ -241,8 +241,7 @@ class ImageStream:
                 raise StreamClosed("The stream was closed.")
             if not tracker.finished_ok:
                 raise StreamInterrupted(
-                    "The image provider ended the stream before the image was finished.",
-                    request_id=self.request_id,
+                    said=UserMessage("stream_ended_early"), request_id=self.request_id
                 )
         finally:
             response.close()
@@ -341,9 +340,13 @@ def _raise_not_a_stream(response: httpx.Response, content_type: str, secret: str
     error = error_from_response(response, secret=secret)
     if isinstance(error.body, dict) and "error" in error.body:
         raise error
+    said = (
+        UserMessage("stream_not_an_event_stream", {"content_type": content_type})
+        if content_type
+        else UserMessage("stream_no_content_type")
+    )
     raise StreamInterrupted(
-        f"The image provider answered with {content_type or 'no content type'} "
-        "instead of an event stream.",
+        said=said,
         status=response.status_code,
         request_id=response.headers.get("x-request-id"),
         body=error.body,
@@ -362,7 +365,7 @@ def _decode(name: str, data: str, request_id: str | None) -> ev.Event | None:
         payload = json.loads(data)
     except ValueError as exc:
         raise StreamInterrupted(
-            "The image provider sent a malformed event.", request_id=request_id
+            said=UserMessage("stream_malformed_event"), request_id=request_id
         ) from exc
     if not isinstance(payload, dict):
         return ev.UnknownEvent(type=name, raw={"data": payload})
