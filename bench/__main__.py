@@ -46,7 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         # Pictures that weigh what real ones do: every byte-bound step is measured at size.
         realistic=True,
         # The production default, not the tests' short one: a resync reads the database.
-        env={"WEBSOCKET_RESYNC_SECONDS": "20"},
+        # The allocator settings `make worker` runs with (Makefile).
+        env={
+            "WEBSOCKET_RESYNC_SECONDS": "20",
+            "MALLOC_MMAP_THRESHOLD_": "1048576",
+            "MALLOC_ARENA_MAX": "2",
+        },
     )
     figures: list[Figure] = []
     try:
