@@ -73,14 +73,10 @@ async def wait_until_all_stream(socket: Socket, bench: Bench, count: int) -> tup
 def fresh_warm_worker(bench: Bench, *, default_allocator: bool = False) -> None:
     """A new worker that ran one turn: its idle RSS then holds the code and the pools a
     first turn loads, and none of the heap that earlier benchmarks left behind."""
-    stack = bench.stack
-    configured = stack.env
+    env = bench.stack.env
     if default_allocator:
-        stack.env = {k: v for k, v in configured.items() if not k.startswith("MALLOC_")}
-    try:
-        stack.restart_worker()
-    finally:
-        stack.env = configured
+        env = {key: value for key, value in env.items() if not key.startswith("MALLOC_")}
+    bench.restart_worker(env)
     bench.stack.simulator_latency(0.5, 0.5)
     conversation_id = bench.browser.create_conversation("Warm-up")
     turn = bench.browser.start_turn(conversation_id, "a warm fox", partial_images=3)
