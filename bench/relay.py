@@ -269,25 +269,7 @@ def relay_latency(bench: Bench) -> list[Figure]:
                 note=f"{studio.images()} partials and finals; the whole process, all threads",
             ),
         ]
-    return figures + unlimited_image_work(bench) + bytes_per_event(busiest)
-
-
-def unlimited_image_work(bench: Bench) -> list[Figure]:
-    """The same round at 100 streams, in the same run, with every thread working on its
-    image at once (STUDIO_IMAGE_WORK_SLOTS=0, as before the slots): what they change."""
-    bench.restart_worker({**bench.stack.env, "STUDIO_IMAGE_WORK_SLOTS": "0"})
-    try:
-        relay = studio_round(bench, TARGET_STREAMS).relay_ms()
-    finally:
-        bench.restart_worker()
-    return [
-        Figure(
-            f"  baseline: relay p50 @{TARGET_STREAMS} streams, no image work slots",
-            percentile(relay, 0.5),
-            "ms",
-            note=f"p99 {percentile(relay, 0.99):.0f} ms, {len(relay)} partials",
-        )
-    ]
+    return figures + bytes_per_event(busiest)
 
 
 def bytes_per_event(studio: Round) -> list[Figure]:

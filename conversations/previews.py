@@ -9,22 +9,12 @@ away for whoever asks: open full size, download, compare, the mask editor.
 Made inline, before the event that announces the image (the browser needs the preview to
 paint, so making it later would only move the wait and add an event), and before the
 transaction that records it, which holds the conversation's row lock (docs/operations.md).
-
-Decoding an image and making its previews is CPU work of 30-50 ms per partial. A worker holds
-a hundred streams on threads; when their partials arrive together, a hundred threads sharing
-two cores and one GIL all finish near the end of the burst. `image_work()` lets only as many
-images be worked on at once as there are cores (STUDIO_IMAGE_WORK_SLOTS), first come first
-served: the first partials of a burst are announced after their own work, not everyone's.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import math
-import os
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -38,19 +28,6 @@ PREVIEW_EDGE = 768
 # and take half the time, on the path between the provider and the browser.
 PREVIEW_QUALITY, PREVIEW_METHOD = 75, 0
 PREVIEWED_ROLES = (Image.Role.PARTIAL, Image.Role.FINAL)
-# 0: no limit. Waiters are woken in the order they came (threading.Semaphore is FIFO).
-IMAGE_WORK_SLOTS = int(os.environ.get("STUDIO_IMAGE_WORK_SLOTS", "") or os.cpu_count() or 2)
-_image_work = threading.Semaphore(IMAGE_WORK_SLOTS) if IMAGE_WORK_SLOTS > 0 else None
-
-
-@contextlib.contextmanager
-def image_work() -> Iterator[None]:
-    """Hold one of the process's image work slots (see the module docstring)."""
-    if _image_work is None:
-        yield
-        return
-    with _image_work:
-        yield
 
 
 @dataclass(frozen=True)

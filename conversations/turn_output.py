@@ -55,9 +55,8 @@ class TurnOutput:
         self._claim_write(upstream_response_id=response_id, upstream_sequence=sequence)
 
     def partial(self, item: PartialImage) -> None:
-        with previews.image_work():
-            data = _decode(item.b64)
-            derived = previews.derive(data, role=Image.Role.PARTIAL, thumbnail=False)
+        data = _decode(item.b64)
+        derived = previews.derive(data, role=Image.Role.PARTIAL, thumbnail=False)
         self.streamed = True
         with keeping_files_on_commit() as stored:
             fields = {} if self.turn.first_partial_at else {"first_partial_at": timezone.now()}
@@ -80,9 +79,8 @@ class TurnOutput:
             record_and_announce(self.turn, "turn.progress", stage=item.stage, percent=item.percent)
 
     def final(self, item: FinalImage) -> None:
-        with previews.image_work():
-            data = _decode(item.b64)
-            derived = previews.derive(data, role=Image.Role.FINAL, thumbnail=True)
+        data = _decode(item.b64)
+        derived = previews.derive(data, role=Image.Role.FINAL, thumbnail=True)
         self.streamed = True
         with keeping_files_on_commit() as stored:
             fields = {}

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-import threading
-import time
 
 import pytest
 from PIL import Image as PILImage
 
-from conversations import previews
 from conversations.models import Image
 from conversations.previews import PREVIEW_EDGE, make_derived
 from tests.factories import png_bytes
@@ -82,42 +79,3 @@ def test_an_uploaded_reference_has_no_preview(client, alice, conversation, run):
     )
     reference = turn.images.get(role=Image.Role.REFERENCE)
     assert not reference.preview and reference.thumbnail
-
-
-def test_image_work_runs_no_more_images_at_once_than_there_are_slots_first_come_first_served():
-    # A burst of partials: with every thread working at once, all would finish late together.
-    slots = previews.IMAGE_WORK_SLOTS
-    assert slots >= 1
-    lock, working, most, order = threading.Lock(), [0], [0], []
-    first_inside = threading.Event()
-    release = threading.Event()
-
-    def work(number: int) -> None:
-        with previews.image_work():
-            with lock:
-                working[0] += 1
-                most[0] = max(most[0], working[0])
-                order.append(number)
-            first_inside.set()
-            release.wait(5)
-            with lock:
-                working[0] -= 1
-
-    threads = []
-    for number in range(slots * 3):
-        thread = threading.Thread(target=work, args=(number,))
-        thread.start()
-        threads.append(thread)
-        if number == 0:
-            first_inside.wait(5)
-    # Wait until the slots are full and the rest queue, then let them all through.
-    deadline = time.monotonic() + 5
-    while len(order) < slots and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert len(order) == slots
-    release.set()
-    for thread in threads:
-        thread.join(5)
-    assert most[0] == slots
-    assert order[0] == 0
-    assert sorted(order) == list(range(slots * 3))
