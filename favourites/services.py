@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from common.errors import InvalidInput
 from conversations.models import Image
@@ -11,7 +12,7 @@ from favourites.models import Favourite
 
 def add_favourite(*, user, image: Image) -> Favourite:
     if image.role != Image.Role.FINAL:
-        raise InvalidInput("Only finished images can be favourites.", field="image_id")
+        raise InvalidInput(gettext("Only finished images can be favourites."), field="image_id")
     try:
         with transaction.atomic():
             favourite, _ = Favourite.objects.get_or_create(user=user, image=image)

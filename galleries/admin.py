@@ -3,6 +3,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from conversations.media import PRIVATE_CACHE, image_response
 from galleries.models import Gallery, GalleryItem, PublicLink
@@ -16,7 +17,7 @@ class GalleryItemInline(admin.TabularInline):
     raw_id_fields = ("image",)
     show_change_link = True
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview(self, item: GalleryItem) -> str:
         return _thumbnail(item, height=48)
 
@@ -46,7 +47,7 @@ class GalleryItemAdmin(admin.ModelAdmin):
     raw_id_fields = ("gallery", "image", "added_by")
     readonly_fields = ("preview",)
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview(self, item: GalleryItem) -> str:
         return _thumbnail(item, height=64)
 
@@ -75,7 +76,7 @@ class PublicLinkAdmin(admin.ModelAdmin):
     raw_id_fields = ("gallery", "created_by")
     readonly_fields = ("token",)
 
-    @admin.display(boolean=True, description="open")
+    @admin.display(boolean=True, description=_("open"))
     def open(self, link: PublicLink) -> bool:
         return link.is_open
 

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Gallery(models.Model):
@@ -20,7 +21,7 @@ class Gallery(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        verbose_name_plural = "galleries"
+        verbose_name_plural = _("galleries")
 
     def __str__(self) -> str:
         return self.name

@@ -16,6 +16,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -58,7 +59,7 @@ def public_gallery_page(request: HttpRequest, token: str) -> HttpResponse:
 def public_items(request: HttpRequest, token: str) -> JsonResponse:
     link = selectors.get_open_link(token)
     if link is None:
-        return error_response("Not found.", status=404)
+        return error_response(gettext("Not found."), status=404)
     try:
         page, _ = page_from_request(request, selectors.public_items(link.gallery))
     except InvalidInput as exc:

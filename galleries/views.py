@@ -255,7 +255,9 @@ def _expiry(value) -> datetime | None:
     except ValueError:
         expires_at = None
     if expires_at is not None and expires_at.tzinfo and not fits_in_utc(expires_at):
-        raise InvalidInput("expires_at must be before the year 9999.", field="expires_at")
+        raise InvalidInput(
+            gettext("The expiry date must be before the year 9999."), field="expires_at"
+        )
     if expires_at is None:
         raise InvalidInput(
             gettext("expires_at must be a date and time like 2026-12-31T18:00:00Z."),

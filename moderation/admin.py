@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from conversations.presenters import image_preview
 from moderation import services
@@ -34,12 +36,15 @@ class DecisionInline(admin.TabularInline):
         return False
 
 
-def _decide_action(action: str, description: str):
+def _decide_action(action: Decision.Action, description: str):
     @admin.action(description=description)
     def run(modeladmin, request: HttpRequest, queryset: QuerySet[Case]) -> None:
         cases = list(queryset.select_related("turn__author", "image"))
         services.decide_cases(actor=request.user, cases=cases, action=action)
-        modeladmin.message_user(request, f"{action}: {len(cases)} case(s).", messages.SUCCESS)
+        decided = ngettext(
+            "%(action)s: %(count)s case.", "%(action)s: %(count)s cases.", len(cases)
+        ) % {"action": action.label, "count": len(cases)}
+        modeladmin.message_user(request, decided, messages.SUCCESS)
 
     run.__name__ = f"decide_{action}"
     return run
@@ -80,9 +85,9 @@ class CaseAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = [FlagInline, DecisionInline]
     actions = [
-        _decide_action(Decision.Action.KEEP, "Keep: show the images again"),
-        _decide_action(Decision.Action.HIDE, "Hide from everyone but staff"),
-        _decide_action(Decision.Action.REMOVE, "Remove and delete the files"),
+        _decide_action(Decision.Action.KEEP, _("Keep: show the images again")),
+        _decide_action(Decision.Action.HIDE, _("Hide from everyone but staff")),
+        _decide_action(Decision.Action.REMOVE, _("Remove and delete the files")),
     ]
 
     def get_queryset(self, request):
@@ -91,15 +96,15 @@ class CaseAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview(self, case: Case):
         return image_preview(case.image)
 
-    @admin.display(description="author", ordering="turn__author__username")
+    @admin.display(description=_("author"), ordering="turn__author__username")
     def author(self, case: Case) -> str:
         return case.turn.author.get_username()
 
-    @admin.display(description="flags", ordering="flag_total")
+    @admin.display(description=_("flags"), ordering="flag_total")
     def flag_count(self, case: Case) -> int:
         return case.flag_total
 
@@ -113,7 +118,7 @@ class FlagAdmin(admin.ModelAdmin):
     raw_id_fields = ("case", "reporter", "gallery_item")
     readonly_fields = ("created_at", "updated_at")
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview(self, flag: Flag):
         return image_preview(flag.case.image)
 
@@ -182,14 +187,17 @@ class AccountStandingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description="Lift the suspension")
+    @admin.action(description=_("Lift the suspension"))
     def lift_suspensions(self, request: HttpRequest, queryset: QuerySet[AccountStanding]) -> None:
         lifted = [
             standing
             for standing in queryset.select_related("user")
             if services.lift_suspension(actor=request.user, user=standing.user)
         ]
-        self.message_user(request, f"Lifted {len(lifted)} suspension(s).", messages.SUCCESS)
+        lifted_count = ngettext(
+            "Lifted %(count)s suspension.", "Lifted %(count)s suspensions.", len(lifted)
+        ) % {"count": len(lifted)}
+        self.message_user(request, lifted_count, messages.SUCCESS)
 
 
 @admin.register(BlockedTerm)
@@ -206,11 +214,11 @@ class BlockedTermAdmin(admin.ModelAdmin):
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Activate")
+    @admin.action(description=_("Activate"))
     def activate(self, request, queryset) -> None:
         # updated_at moves too: it is how every process notices the list changed.
         queryset.update(active=True, updated_at=timezone.now())
 
-    @admin.action(description="Deactivate")
+    @admin.action(description=_("Deactivate"))
     def deactivate(self, request, queryset) -> None:
         queryset.update(active=False, updated_at=timezone.now())

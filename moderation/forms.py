@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from moderation.models import Case, Decision, Reason
 from moderation.selectors import BLOCKED_REASON, QueueFilters
@@ -23,6 +24,9 @@ REASON_CHOICES = [
 CONTENT_CHOICES = [(a.value, a.label) for a in Decision.CONTENT_ACTIONS]
 AUTHOR_CHOICES = [("", _("Leave the author be"))]
 AUTHOR_CHOICES += [(a.value, a.label) for a in Decision.AUTHOR_ACTIONS]
+# Django's Simplified Chinese catalog keeps the half-width colon after a label; ours gives
+# each language its own.
+LABEL_SUFFIX = pgettext_lazy("after a form label", ":")
 
 
 class QueueFilterForm(forms.Form):
@@ -34,6 +38,10 @@ class QueueFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         Team.objects.all(), required=False, empty_label=_("Any team"), label=_("Team")
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", LABEL_SUFFIX)
+        super().__init__(*args, **kwargs)
 
     def filters(self) -> QueueFilters:
         """The chosen filters; without a status the open cases are shown."""

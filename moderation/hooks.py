@@ -7,6 +7,7 @@ so conversations never imports this app.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from conversations import admission, outcomes, presenters, pruning
 from conversations.admission import Applicant, Candidate, Contribution, Stage, TurnRefused
@@ -17,7 +18,7 @@ from moderation.policy import moderation_level, moderation_setting
 from moderation.standing import is_suspended
 from upstream.capabilities import get_model
 
-SUSPENDED_MESSAGE = (
+SUSPENDED_MESSAGE = gettext_lazy(
     "Your account is suspended, so you cannot start or retry images. You can still look at "
     "your conversations; ask the site's staff if you think this is a mistake."
 )
@@ -25,7 +26,7 @@ SUSPENDED_MESSAGE = (
 
 def refuse_suspended_authors(applicant: Applicant) -> None:
     if is_suspended(applicant.author):
-        raise TurnRefused(SUSPENDED_MESSAGE, status=403)
+        raise TurnRefused(str(SUSPENDED_MESSAGE), status=403)
 
 
 def refuse_blocked_terms(applicant: Applicant) -> None:
@@ -33,7 +34,8 @@ def refuse_blocked_terms(applicant: Applicant) -> None:
     if term is not None:
         # The term comes from the staff's list, never from the prompt, so it is safe to name.
         raise TurnRefused(
-            f"The prompt contains “{term}”, which is not allowed here; rephrase it.",
+            gettext("The prompt contains “%(term)s”, which is not allowed here; rephrase it.")
+            % {"term": term},
             field="prompt",
         )
 
@@ -50,7 +52,7 @@ def keep_what_is_under_review(turn_ids, image_ids) -> str | None:
     """A turn or image a case is about stays, for the staff's review and its record."""
     cases = Case.objects.filter(Q(turn__in=turn_ids) | Q(image__in=image_ids))
     if cases.exists():
-        return "This is part of a moderation case, so it is kept for the site's staff."
+        return gettext("This is part of a moderation case, so it is kept for the site's staff.")
     return None
 
 

@@ -7,11 +7,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from common.ids import is_id
 from conversations.models import Image, Turn
 from conversations.presenters import staff_image_url
-from moderation.models import AccountStanding, Case, Decision, Flag
+from moderation.models import AccountStanding, Case, Decision, Flag, Reason
+
+# The image's role and visibility as a reviewer reads them beside its thumbnail (the stored
+# values are English words).
+IMAGE_ROLE_LABELS = {
+    Image.Role.FINAL: pgettext_lazy("image role", "final"),
+    Image.Role.PARTIAL: pgettext_lazy("image role", "partial"),
+    Image.Role.REFERENCE: pgettext_lazy("image role", "reference"),
+    Image.Role.MASK: pgettext_lazy("image role", "mask"),
+}
+IMAGE_MODERATION_LABELS = {
+    Image.Moderation.HIDDEN: pgettext_lazy("image visibility", "hidden"),
+    Image.Moderation.REMOVED: pgettext_lazy("image visibility", "removed"),
+}
 
 # How far up the conversation a card shows the prompts that led to the reviewed turn.
 CONTEXT_DEPTH = 6
@@ -89,6 +103,8 @@ class ReviewCard:
         return [
             {
                 "image": image,
+                "role": IMAGE_ROLE_LABELS.get(image.role, image.role),
+                "moderation": IMAGE_MODERATION_LABELS.get(image.moderation, image.moderation),
                 "url": staff_image_url(image),
                 "thumbnail_url": staff_image_url(image, thumbnail=True),
             }
@@ -113,7 +129,10 @@ def review_cards(cases: list[Case]) -> list[ReviewCard]:
             images=[case.image] if case.image else turn_images.get(case.turn_id, []),
             flags=flags.get(case.pk, []),
             decisions=decisions.get(case.pk, []),
-            reasons=Counter(f.reason for f in flags.get(case.pk, [])).most_common(),
+            reasons=[
+                (Reason(reason).label, count)
+                for reason, count in Counter(f.reason for f in flags.get(case.pk, [])).most_common()
+            ],
             context=ancestors.get(case.turn_id, []),
             standing=standings.get(case.turn.author_id),
         )

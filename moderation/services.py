@@ -153,7 +153,7 @@ def case_images(case: Case) -> list[Image]:
 def case_reason_label(case: Case) -> str:
     """The rule the author is told about: the reporters' most common reason."""
     if case.kind == Case.Kind.BLOCKED:
-        return "blocked by the image provider's safety system"
+        return gettext("blocked by the image provider's safety system")
     reasons = [flag.reason for flag in case.flags.all()]
     if not reasons:
         return Reason.OTHER.label

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from providers.capabilities import classify
 from providers.clients import client_for
@@ -24,12 +26,17 @@ class Refreshed:
     listed: int
 
     def summary(self) -> str:
-        parts = [f"{self.listed} models listed"]
+        sentences = [
+            ngettext("%(count)s model listed.", "%(count)s models listed.", self.listed)
+            % {"count": self.listed}
+        ]
         if self.added:
-            parts.append(f"new: {', '.join(self.added[:10])}")
+            sentences.append(_("New: %(models)s.") % {"models": ", ".join(self.added[:10])})
         if self.retired:
-            parts.append(f"no longer listed: {', '.join(self.retired[:10])}")
-        return "; ".join(parts) + "."
+            sentences.append(
+                _("No longer listed: %(models)s.") % {"models": ", ".join(self.retired[:10])}
+            )
+        return " ".join(sentences)
 
 
 def refresh_models(provider: Provider) -> Refreshed:

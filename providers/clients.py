@@ -13,7 +13,6 @@ import httpx
 from providers.crypto import decrypt
 from providers.models import Provider
 from upstream.client import UpstreamClient
-from upstream.presets import PRESETS
 from upstream.profiles import RESEND_IMAGE, ProviderProfile, get_profile
 
 # Providers without a key (the simulator, a keyless local proxy) still get a bearer header.
@@ -44,15 +43,10 @@ def profile_for(provider: Provider) -> ProviderProfile:
         supports_previous_response_id=base.supports_previous_response_id and stored,
         supports_item_reference=base.supports_item_reference and stored,
         supports_files_api=base.supports_files_api and "files" in provider.endpoints,
-        # Resuming needs the provider to keep and replay background responses, which only
-        # OpenAI (and the simulator playing it) were seen to do.
-        background_resume=base.background_resume and stored and _keeps_background(provider),
+        # Resuming needs the provider to keep and replay background responses (its switch,
+        # on for the OpenAI preset) and a wire profile that can ask for them.
+        background_resume=base.background_resume and stored and provider.background_resume,
         continuation_strategies=tuple(
             s for s in base.continuation_strategies if stored or s == RESEND_IMAGE
         ),
     )
-
-
-def _keeps_background(provider: Provider) -> bool:
-    preset = PRESETS.get(provider.preset)
-    return bool(preset and preset.background_responses)

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from providers.presets import PRESETS, switches
+from providers.presets import PRESETS, preset_choices, switches
 
 # A retirement is announced in the options panel and on the provider page this long ahead.
 WARN_BEFORE_SHUTDOWN = timedelta(days=30)
@@ -21,19 +22,22 @@ def _all_endpoints() -> list[str]:
 class Provider(models.Model):
     class WireProfile(models.TextChoices):
         OPENAI = "openai", "OpenAI"
-        GATEWAY = "gateway", "constrained gateway"
+        GATEWAY = "gateway", _("constrained gateway")
 
     name = models.CharField(max_length=80, unique=True)
     base_url = models.URLField(max_length=300)
     # A Fernet token (providers.crypto); the key itself is never stored or shown.
     api_key_encrypted = models.TextField(blank=True)
     api_key_last4 = models.CharField(max_length=4, blank=True)
-    preset = models.CharField(max_length=20, choices=[(p.key, p.label) for p in PRESETS.values()])
+    preset = models.CharField(max_length=20, choices=preset_choices())
     wire_profile = models.CharField(max_length=20, choices=WireProfile, default=WireProfile.OPENAI)
     enabled = models.BooleanField(default=True)
     endpoints = models.JSONField(default=_all_endpoints)
     images_streaming = models.BooleanField(default=True)
     stored_ids = models.BooleanField(default=True)
+    # Responses turns run as background responses whose stream a restarted worker resumes
+    # (conversations.resume); only for providers that keep and replay them.
+    background_resume = models.BooleanField(default=False)
     max_retries = models.PositiveSmallIntegerField(default=2)
     timeout_seconds = models.PositiveIntegerField(default=300)
     openai_lineup = models.BooleanField(default=False)
@@ -54,14 +58,14 @@ class Provider(models.Model):
 
     @property
     def key_hint(self) -> str:
-        return f"…{self.api_key_last4}" if self.api_key_last4 else "no key"
+        return f"…{self.api_key_last4}" if self.api_key_last4 else str(_("no key"))
 
 
 class ProviderModel(models.Model):
     class Kind(models.TextChoices):
-        IMAGE = "image"
-        TEXT = "text"
-        OTHER = "other"
+        IMAGE = "image", _("image")
+        TEXT = "text", _("text")
+        OTHER = "other", _("other")
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="models")
     name = models.CharField(max_length=200)

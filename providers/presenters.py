@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from providers.clients import profile_for
 from providers.models import Provider, ProviderModel
 from providers.selection import (
@@ -77,6 +80,7 @@ def present_provider(provider: Provider) -> dict[str, Any]:
         "endpoints": provider.endpoints,
         "images_streaming": provider.images_streaming,
         "stored_ids": provider.stored_ids,
+        "background_resume": provider.background_resume,
         "max_retries": provider.max_retries,
         "timeout_seconds": provider.timeout_seconds,
         "prices": provider.prices,
@@ -88,18 +92,18 @@ def present_provider(provider: Provider) -> dict[str, Any]:
 
 def model_status(row: ProviderModel) -> str:
     if row.unavailable:
-        return "unavailable"
+        return _("unavailable")
     if not row.listed:
-        return "no longer listed"
+        return _("no longer listed")
     if row.is_retired():
-        return "retired"
+        return _("retired")
     if row.retires_soon():
-        return f"shuts down {row.effective_shutdown().isoformat()}"
+        return _("shuts down %(date)s") % {"date": date_format(row.effective_shutdown())}
     if row.kind != ProviderModel.Kind.IMAGE and not row.confirmed:
-        return "not an image model" if row.kind == ProviderModel.Kind.TEXT else "unverified"
+        return _("not an image model") if row.kind == ProviderModel.Kind.TEXT else _("unverified")
     from providers.capabilities import is_known
 
-    return "verified" if is_known(row.name) or row.confirmed else "unverified"
+    return _("verified") if is_known(row.name) or row.confirmed else _("unverified")
 
 
 def team_policy_form(team) -> dict[str, Any]:

@@ -7,18 +7,30 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from upstream.presets import PRESETS, Preset, get_preset
 
-__all__ = ["ENDPOINTS", "ENDPOINT_LABELS", "PRESETS", "Preset", "get_preset", "switches"]
+__all__ = [
+    "ENDPOINTS",
+    "ENDPOINT_LABELS",
+    "PRESETS",
+    "Preset",
+    "get_preset",
+    "presented_presets",
+    "preset_choices",
+    "switches",
+]
 
 ENDPOINTS: Final = ("responses", "generate", "edit", "variation", "files", "chat")
 ENDPOINT_LABELS: Final = {
-    "responses": "Responses API (image tool)",
-    "generate": "Images: generate",
-    "edit": "Images: edit",
-    "variation": "Images: variations",
-    "files": "Files",
-    "chat": "Chat completions (chat image models)",
+    "responses": _("Responses API (image tool)"),
+    "generate": _("Images: generate"),
+    "edit": _("Images: edit"),
+    "variation": _("Images: variations"),
+    "files": _("Files"),
+    "chat": _("Chat completions (chat image models)"),
 }
 # upstream.presets' endpoint names → a provider's endpoint switches.
 SWITCH_FOR_ENDPOINT: Final = {
@@ -39,7 +51,21 @@ def switches(preset: Preset) -> dict[str, Any]:
         "endpoints": [endpoint for endpoint in ENDPOINTS if endpoint in offered],
         "images_streaming": preset.images_streaming,
         "stored_ids": preset.stored_ids,
+        "background_resume": preset.background_responses,
         "max_retries": preset.studio_retries,
         "timeout_seconds": preset.timeout_seconds,
         "openai_lineup": preset.openai_lineup,
     }
+
+
+def preset_choices() -> list[tuple[str, Any]]:
+    """The presets as model choices, each label in the reader's language."""
+    return [(preset.key, _(preset.label)) for preset in PRESETS.values()]
+
+
+def presented_presets() -> list[dict[str, str]]:
+    """The presets as the add-a-provider form lists them, in the active language."""
+    return [
+        {"key": preset.key, "label": gettext(preset.label), "note": gettext(preset.note)}
+        for preset in PRESETS.values()
+    ]

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from providers.capabilities import spec_for
 from providers.clients import profile_for
@@ -62,7 +64,11 @@ class Offer:
     def warning(self) -> str:
         if not self.retires_soon:
             return ""
-        return f"{self.model} shuts down at {self.provider.name} on {self.shutdown.isoformat()}."
+        return gettext("%(model)s shuts down at %(provider)s on %(date)s.") % {
+            "model": self.model,
+            "provider": self.provider.name,
+            "date": date_format(self.shutdown),
+        }
 
 
 def default_provider() -> Provider:
@@ -92,7 +98,8 @@ def choose(*, provider_id: Any, model: str, mode: str, team=None) -> Choice:
     if endpoint not in provider.endpoints:
         label = ENDPOINT_LABELS.get(endpoint, endpoint)
         raise ChoiceRefused(
-            f"{provider.name} does not offer {label}; choose another mode or provider.",
+            gettext("%(provider)s does not offer %(endpoint)s; choose another mode or provider.")
+            % {"provider": provider.name, "endpoint": label},
             field="api_mode",
         )
     spec = spec_for(
@@ -152,13 +159,16 @@ def _provider(provider_id: Any, policy: TeamModelPolicy | None) -> Provider:
             provider = Provider.objects.filter(enabled=True).get(pk=int(provider_id))
         except (ValueError, TypeError, Provider.DoesNotExist):
             raise ChoiceRefused(
-                "That provider does not exist.", field="provider", status=404
+                gettext("That provider does not exist."), field="provider", status=404
             ) from None
     if not provider.enabled:
-        raise ChoiceRefused(f"{provider.name} is disabled.", field="provider")
+        raise ChoiceRefused(
+            gettext("%(provider)s is disabled.") % {"provider": provider.name}, field="provider"
+        )
     if not _provider_allowed(policy, provider):
         raise ChoiceRefused(
-            f"Your team does not use {provider.name}; choose one of: {_allowed_names(policy)}.",
+            gettext("Your team does not use %(provider)s; choose one of: %(providers)s.")
+            % {"provider": provider.name, "providers": _allowed_names(policy)},
             field="provider",
         )
     return provider
@@ -173,23 +183,39 @@ def default_model_for(provider: Provider, policy: TeamModelPolicy | None) -> str
 def _check_available(provider: Provider, model: str, row: ProviderModel | None) -> None:
     if row is not None and row.unavailable:
         raise ChoiceRefused(
-            f"{provider.name} no longer serves {model}; choose "
-            f"{replacement(provider, model)} or another model."
+            gettext("%(provider)s no longer serves %(model)s; choose %(other)s or another model.")
+            % {"provider": provider.name, "model": model, "other": replacement(provider, model)}
         )
     shutdown = row.effective_shutdown() if row else _table_shutdown(provider, model)
     if shutdown and shutdown <= timezone.localdate():
         raise ChoiceRefused(
-            f"{model} was shut down at {provider.name} on {shutdown.isoformat()}; "
-            f"choose {replacement(provider, model)} instead."
+            gettext(
+                "%(model)s was shut down at %(provider)s on %(date)s; choose %(other)s instead."
+            )
+            % {
+                "model": model,
+                "provider": provider.name,
+                "date": date_format(shutdown),
+                "other": replacement(provider, model),
+            }
         )
     if row is None and provider.models_refreshed_at is not None:
-        raise ChoiceRefused(f"{provider.name} does not list {model}; choose one of its models.")
+        raise ChoiceRefused(
+            gettext("%(provider)s does not list %(model)s; choose one of its models.")
+            % {"provider": provider.name, "model": model}
+        )
     if row is not None and not row.listed:
-        raise ChoiceRefused(f"{provider.name} no longer lists {model}; choose another model.")
+        raise ChoiceRefused(
+            gettext("%(provider)s no longer lists %(model)s; choose another model.")
+            % {"provider": provider.name, "model": model}
+        )
     if row is not None and not row.offered:
         raise ChoiceRefused(
-            f"{model} is not offered for images at {provider.name}; staff can offer it on the "
-            "provider's page."
+            gettext(
+                "%(model)s is not offered for images at %(provider)s; staff can offer it on the "
+                "provider's page."
+            )
+            % {"model": model, "provider": provider.name}
         )
 
 
@@ -235,7 +261,8 @@ def _check_team_allows(policy: TeamModelPolicy | None, provider: Provider, model
     if not _model_allowed(policy, provider, model):
         names = ", ".join(m.split(":", 1)[1] for m in policy.allowed_models)
         raise ChoiceRefused(
-            f"Your team uses only {names}; {model} at {provider.name} is not one of them."
+            gettext("Your team uses only %(models)s; %(model)s at %(provider)s is not one of them.")
+            % {"models": names, "model": model, "provider": provider.name}
         )
 
 

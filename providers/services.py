@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from providers.capabilities import check_overrides
 from providers.catalogue import refresh_models
@@ -17,6 +18,12 @@ from providers.seeding import set_key
 from upstream import errors
 
 log = logging.getLogger(__name__)
+
+# The number fields as the provider page labels them, for messages about them.
+FIELD_LABELS = {
+    "max_retries": gettext_lazy("Studio's own retries"),
+    "timeout_seconds": gettext_lazy("Timeout (seconds)"),
+}
 
 
 class ProviderInputError(ValueError):
@@ -41,7 +48,10 @@ def create_provider(*, name: str, preset: str, base_url: str = "", api_key: str 
         **switches(chosen),
     )
     if Provider.objects.filter(name=provider.name).exists():
-        raise ProviderInputError(f"A provider named {provider.name} exists already.", field="name")
+        raise ProviderInputError(
+            gettext("A provider named %(name)s exists already.") % {"name": provider.name},
+            field="name",
+        )
     set_key(provider, api_key.strip())
     provider.save()
     return provider
@@ -55,6 +65,7 @@ SWITCHES = (
     "endpoints",
     "images_streaming",
     "stored_ids",
+    "background_resume",
     "max_retries",
     "timeout_seconds",
     "openai_lineup",
@@ -73,6 +84,7 @@ def update_provider(*, provider: Provider, changes: dict[str, Any], api_key: str
         "endpoints": _endpoints,
         "images_streaming": bool,
         "stored_ids": bool,
+        "background_resume": bool,
         "max_retries": lambda v: _whole(v, "max_retries", 0, 10),
         "timeout_seconds": lambda v: _whole(v, "timeout_seconds", 10, 3600),
         "openai_lineup": bool,
@@ -97,7 +109,9 @@ def refresh_provider_models(*, provider: Provider) -> str:
     try:
         return refresh_models(provider).summary()
     except errors.UpstreamError as exc:
-        raise ProviderInputError(f"Could not refresh the models: {verdict_for(exc)}") from None
+        raise ProviderInputError(
+            gettext("Could not refresh the models: %(reason)s") % {"reason": verdict_for(exc)}
+        ) from None
 
 
 @transaction.atomic
@@ -131,17 +145,25 @@ def test_connection(provider: Provider) -> ConnectionCheck:
             models = client.list_models()
     except errors.UpstreamError as exc:
         return ConnectionCheck(False, verdict_for(exc))
-    return ConnectionCheck(True, f"Works: the provider lists {len(models)} models.")
+    return ConnectionCheck(
+        True,
+        ngettext(
+            "Works: the provider lists %(count)s model.",
+            "Works: the provider lists %(count)s models.",
+            len(models),
+        )
+        % {"count": len(models)},
+    )
 
 
 def verdict_for(exc: errors.UpstreamError) -> str:
     if isinstance(exc, errors.AuthenticationError | errors.PermissionDeniedError):
-        return "Wrong key: the provider refused the API key."
+        return gettext("Wrong key: the provider refused the API key.")
     if isinstance(exc, errors.APIConnectionError):
-        return "Unreachable: no answer from that address."
+        return gettext("Unreachable: no answer from that address.")
     if isinstance(exc, errors.RateLimitError):
-        return "Works, but the provider is rate limiting requests right now."
-    return "Not OpenAI-compatible: GET /v1/models did not answer with a model list."
+        return gettext("Works, but the provider is rate limiting requests right now.")
+    return gettext("Not OpenAI-compatible: GET /v1/models did not answer with a model list.")
 
 
 # --- what the provider said about a model -------------------------------------------------
@@ -189,13 +211,15 @@ def set_team_policy(
     """Limit a team to providers and "provider id:model" entries (empty: everything)."""
     providers = list(Provider.objects.filter(pk__in=provider_ids, enabled=True))
     if len(providers) != len(set(provider_ids)):
-        raise ProviderInputError("One of those providers does not exist.", field="providers")
+        raise ProviderInputError(
+            gettext("One of those providers does not exist."), field="providers"
+        )
     policy, _ = TeamModelPolicy.objects.get_or_create(team=team)
     policy.allowed_providers.set(providers)
     policy.allowed_models = sorted(set(models))
     if default and policy.allowed_models and default not in policy.allowed_models:
         raise ProviderInputError(
-            "The team default must be one of the team's models.", field="default"
+            gettext("The team default must be one of the team's models."), field="default"
         )
     policy.default_provider, policy.default_model = _team_default(default)
     policy.updated_by = by
@@ -210,7 +234,7 @@ def _team_default(default: str) -> tuple[Provider | None, str]:
     provider = Provider.objects.filter(pk=provider_id if provider_id.isdigit() else 0).first()
     if provider is None or not model:
         raise ProviderInputError(
-            "Choose the default as one of the offered models.", field="default"
+            gettext("Choose the default as one of the offered models."), field="default"
         )
     return provider, model
 
@@ -221,9 +245,13 @@ def _team_default(default: str) -> tuple[Provider | None, str]:
 def _name(value: Any, keep: int | None = None) -> str:
     name = str(value or "").strip()
     if not name or len(name) > 80:
-        raise ProviderInputError("Give the provider a name of 1 to 80 characters.", field="name")
+        raise ProviderInputError(
+            gettext("Give the provider a name of 1 to 80 characters."), field="name"
+        )
     if Provider.objects.filter(name=name).exclude(pk=keep).exists():
-        raise ProviderInputError(f"A provider named {name} exists already.", field="name")
+        raise ProviderInputError(
+            gettext("A provider named %(name)s exists already.") % {"name": name}, field="name"
+        )
     return name
 
 
@@ -231,7 +259,7 @@ def _base_url(value: Any) -> str:
     url = str(value or "").strip().rstrip("/")
     if not url.startswith(("http://", "https://")) or len(url) > 300 or " " in url:
         raise ProviderInputError(
-            "The base URL must be an http:// or https:// address, usually ending in /v1.",
+            gettext("The base URL must be an http:// or https:// address, usually ending in /v1."),
             field="base_url",
         )
     return url
@@ -240,7 +268,7 @@ def _base_url(value: Any) -> str:
 def _wire_profile(value: Any) -> str:
     if value not in Provider.WireProfile.values:
         raise ProviderInputError(
-            "Choose the openai or the gateway wire profile.", field="wire_profile"
+            gettext("Choose the openai or the gateway wire profile."), field="wire_profile"
         )
     return value
 
@@ -248,7 +276,9 @@ def _wire_profile(value: Any) -> str:
 def _endpoints(value: Any) -> list[str]:
     chosen = [v for v in (value or []) if v in ENDPOINTS]
     if not chosen:
-        raise ProviderInputError("A provider needs at least one endpoint.", field="endpoints")
+        raise ProviderInputError(
+            gettext("A provider needs at least one endpoint."), field="endpoints"
+        )
     return chosen
 
 
@@ -256,16 +286,25 @@ def _whole(value: Any, field: str, low: int, high: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ProviderInputError(f"{field} must be a whole number.", field=field) from None
+        raise ProviderInputError(
+            gettext("%(field)s must be a whole number.") % {"field": FIELD_LABELS[field]},
+            field=field,
+        ) from None
     if not low <= number <= high:
-        raise ProviderInputError(f"{field} must be between {low} and {high}.", field=field)
+        raise ProviderInputError(
+            gettext("%(field)s must be between %(low)s and %(high)s.")
+            % {"field": FIELD_LABELS[field], "low": low, "high": high},
+            field=field,
+        )
     return number
 
 
 def _prices(value: Any) -> dict:
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
         raise ProviderInputError(
-            'Prices must be a JSON object of models, e.g. {"gpt-image-2": {"per_call": 0.04}}.',
+            gettext(
+                'Prices must be a JSON object of models, e.g. {"gpt-image-2": {"per_call": 0.04}}.'
+            ),
             field="prices",
         )
     return value

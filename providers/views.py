@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from providers import services
 from providers.models import Provider, ProviderModel, SiteDefault
 from providers.presenters import model_status
-from providers.presets import ENDPOINT_LABELS, PRESETS
+from providers.presets import ENDPOINT_LABELS, presented_presets
 from providers.selection import offers_for
 
 
@@ -39,7 +40,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         "providers/list.html",
         {
             "providers": Provider.objects.all(),
-            "presets": PRESETS.values(),
+            "presets": presented_presets(),
             "offers": offers_for(None),
             "site_default": f"{site.provider_id}:{site.model}" if site and site.provider_id else "",
         },
@@ -57,7 +58,7 @@ def provider_add(request: HttpRequest) -> HttpResponse:
             base_url=form.get("base_url", ""),
             api_key=form.get("api_key", ""),
         )
-        messages.success(request, f"Added {provider.name}.")
+        messages.success(request, gettext("Added %(provider)s.") % {"provider": provider.name})
         return redirect("providers:detail", provider.pk)
     return redirect("providers:list")
 
@@ -94,6 +95,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
             "endpoints": form.getlist("endpoints"),
             "images_streaming": form.get("images_streaming") == "on",
             "stored_ids": form.get("stored_ids") == "on",
+            "background_resume": form.get("background_resume") == "on",
             "max_retries": form.get("max_retries"),
             "timeout_seconds": form.get("timeout_seconds"),
             "openai_lineup": form.get("openai_lineup") == "on",
@@ -102,7 +104,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
         services.update_provider(
             provider=provider, changes=changes, api_key=form.get("api_key", "")
         )
-        messages.success(request, "Saved.")
+        messages.success(request, gettext("Saved."))
     return redirect("providers:detail", provider.pk)
 
 
@@ -118,7 +120,9 @@ def provider_action(request: HttpRequest, provider_id: int, action: str) -> Http
             messages.success(request, services.refresh_provider_models(provider=provider))
         elif action == "disable":
             services.disable_provider(provider=provider)
-            messages.success(request, f"{provider.name} is disabled.")
+            messages.success(
+                request, gettext("%(provider)s is disabled.") % {"provider": provider.name}
+            )
         else:
             raise Http404
     return redirect("providers:detail", provider.pk)
@@ -137,7 +141,7 @@ def model_edit(request: HttpRequest, provider_id: int, model_id: int) -> HttpRes
             available=form.get("available") == "on",
             overrides=_json_field(form.get("overrides", ""), "overrides"),
         )
-        messages.success(request, f"Saved {row.name}.")
+        messages.success(request, gettext("Saved %(model)s.") % {"model": row.name})
     return redirect("providers:detail", provider_id)
 
 
@@ -148,7 +152,11 @@ def site_default(request: HttpRequest) -> HttpResponse:
     provider = get_object_or_404(Provider, pk=provider_id if provider_id.isdigit() else 0)
     with _reported(request):
         services.set_site_default(provider=provider, model=model)
-        messages.success(request, f"New turns use {model} at {provider.name} by default.")
+        messages.success(
+            request,
+            gettext("New turns use %(model)s at %(provider)s by default.")
+            % {"model": model, "provider": provider.name},
+        )
     return redirect("providers:list")
 
 
@@ -168,10 +176,16 @@ class _reported:
         return False
 
 
+_NOT_JSON = {
+    "prices": gettext_lazy("The prices are not valid JSON."),
+    "overrides": gettext_lazy("The overrides are not valid JSON."),
+}
+
+
 def _json_field(raw: str, field: str):
     if not raw.strip():
         return {}
     try:
         return json.loads(raw)
     except ValueError:
-        raise services.ProviderInputError(f"The {field} are not valid JSON.", field=field) from None
+        raise services.ProviderInputError(str(_NOT_JSON[field]), field=field) from None

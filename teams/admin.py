@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from teams.models import Invitation, Membership, Team
 
@@ -20,7 +21,7 @@ class TeamAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(members=Count("memberships"))
 
-    @admin.display(description="members", ordering="members")
+    @admin.display(description=_("members"), ordering="members")
     def member_count(self, team: Team) -> int:
         return team.members
 

@@ -199,7 +199,7 @@ def _limit_models(request: HttpRequest, membership: Membership) -> str:
         )
     except ProviderInputError as exc:
         raise InvalidInput(exc.message, field=exc.field) from None
-    return "The team's providers and models are saved."
+    return _("The team's providers and models are saved.")
 
 
 TEAM_ACTIONS: dict[str, Callable[[HttpRequest, Membership], str]] = {

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from upstream.messages import gettext_noop
+
 Endpoint = Literal[
     "responses",
     "images.generations",
@@ -112,11 +114,13 @@ PRESETS: Final[dict[str, Preset]] = {
             openai_lineup=True,
             background_responses=True,
             example_base_url="https://api.openai.com/v1",
-            note="OpenAI's own API: every endpoint, stored ids, OpenAI's shutdown dates.",
+            note=gettext_noop(
+                "OpenAI's own API: every endpoint, stored ids, OpenAI's shutdown dates."
+            ),
         ),
         Preset(
             key="gateway",
-            label="OpenAI-compatible gateway",
+            label=gettext_noop("OpenAI-compatible gateway"),
             endpoints=frozenset({"responses", "images.generations", "images.edits"}),
             profile="gateway",
             stored_ids=False,
@@ -124,16 +128,20 @@ PRESETS: Final[dict[str, Preset]] = {
             own_retries=2,
             studio_retries=0,
             example_base_url="https://gateway.example.com/v1",
-            note="A constrained relay of another kind: instructions and list input required, "
-            "streamed Responses only, no stored ids, no files.",
+            note=gettext_noop(
+                "A constrained relay of another kind: instructions and list input required, "
+                "streamed Responses only, no stored ids, no files."
+            ),
         ),
         Preset(
             key="simulator",
-            label="Simulated provider",
+            label=gettext_noop("Simulated provider"),
             endpoints=ALL_OPENAI_ENDPOINTS,
             background_responses=True,
             example_base_url="http://127.0.0.1:8765/v1",
-            note="Studio's built-in simulator: draws pictures locally, no key needed.",
+            note=gettext_noop(
+                "Studio's built-in simulator: draws pictures locally, no key needed."
+            ),
         ),
         Preset(
             key="litellm",
@@ -151,8 +159,10 @@ PRESETS: Final[dict[str, Preset]] = {
             error_envelope="litellm",
             long_response_ids=True,
             example_base_url="http://litellm.internal:4000/v1",
-            note="Relays the Responses API fully; Images API streams fail (generate) or come "
-            "back as JSON (edit); no variations route; retries failing calls itself.",
+            note=gettext_noop(
+                "Relays the Responses API fully; Images API streams fail (generate) or come "
+                "back as JSON (edit); no variations route; retries failing calls itself."
+            ),
         ),
         Preset(
             key="newapi",
@@ -163,12 +173,14 @@ PRESETS: Final[dict[str, Preset]] = {
             images_streaming=False,
             error_envelope="newapi",
             example_base_url="https://newapi.example.com/v1",
-            note="Relays /v1/responses unchanged and rebuilds multipart edits; variations "
-            "and files answer 501.",
+            note=gettext_noop(
+                "Relays /v1/responses unchanged and rebuilds multipart edits; variations "
+                "and files answer 501."
+            ),
         ),
         Preset(
             key="oneapi",
-            label="one-api (and older new-api)",
+            label=gettext_noop("one-api (and older new-api)"),
             endpoints=frozenset({"images.generations", "chat.completions"}),
             profile="gateway",
             images_streaming=False,
@@ -177,8 +189,10 @@ PRESETS: Final[dict[str, Preset]] = {
             error_envelope="newapi",
             size_always_sent=True,
             example_base_url="https://oneapi.example.com/v1",
-            note="No /v1/responses; edits, variations and files answer 501; the GPT image "
-            "options are dropped and 1024x1024 is forced when no size is sent.",
+            note=gettext_noop(
+                "No /v1/responses; edits, variations and files answer 501; the GPT image "
+                "options are dropped and 1024x1024 is forced when no size is sent."
+            ),
         ),
         Preset(
             key="tuzi",
@@ -190,9 +204,11 @@ PRESETS: Final[dict[str, Preset]] = {
             stored_ids=False,
             error_envelope="newapi",
             example_base_url="https://api.tu-zi.com/v1",
-            note="Images API for gpt-image-1, chat completions for gpt-4o-image and friends "
-            "(progress in words, expiring links). Chat image models need a key of the "
-            "default group, so one tu-zi account may need two providers with two keys.",
+            note=gettext_noop(
+                "Images API for gpt-image-1, chat completions for gpt-4o-image and friends "
+                "(progress in words, expiring links). Chat image models need a key of the "
+                "default group, so one tu-zi account may need two providers with two keys."
+            ),
         ),
         Preset(
             key="vibeapi",
@@ -203,8 +219,10 @@ PRESETS: Final[dict[str, Preset]] = {
             stored_ids=False,
             dropped_options={"generate": frozenset({"n"}), "edit": frozenset({"n"})},
             example_base_url="https://www.vibeapi.cn/v1",
-            note="Responses need instructions, list input and streaming; no stored ids; "
-            "Images API ignores n; url answers are data: URIs.",
+            note=gettext_noop(
+                "Responses need instructions, list input and streaming; no stored ids; "
+                "Images API ignores n; url answers are data: URIs."
+            ),
         ),
     )
 }

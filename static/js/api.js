@@ -1,5 +1,7 @@
 // The JSON endpoints of the studio (session auth, CSRF header on writes).
 
+import { gettext as _, interpolate } from "./i18n.js";
+
 export class ApiError extends Error {
   constructor(message, { status = 0, field = null } = {}) {
     super(message);
@@ -27,7 +29,7 @@ export async function request(method, url, { json, form } = {}) {
   try {
     response = await fetch(url, { method, headers, body, credentials: "same-origin" });
   } catch {
-    throw new ApiError("Could not reach Studio. Check your connection and try again.");
+    throw new ApiError(_("Could not reach Studio. Check your connection and try again."));
   }
   if (response.status === 204) return null;
   let data = null;
@@ -38,10 +40,10 @@ export async function request(method, url, { json, form } = {}) {
   }
   if (!response.ok) {
     if (response.status === 401 || response.status === 403) {
-      if (!data?.error) throw new ApiError("Your session has ended; reload the page and log in.", { status: response.status });
+      if (!data?.error) throw new ApiError(_("Your session has ended; reload the page and log in."), { status: response.status });
     }
     const error = data?.error || {};
-    throw new ApiError(error.message || `The server answered ${response.status}.`, {
+    throw new ApiError(error.message || interpolate(_("The server answered %(status)s."), { status: response.status }, true), {
       status: response.status,
       field: error.field || null,
     });

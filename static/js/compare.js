@@ -1,5 +1,6 @@
 // Compare an image with its parent's: a before/after slider, or side by side.
 
+import { gettext as _ } from "./i18n.js";
 import { clear, h } from "./util.js";
 
 export class CompareView {
@@ -23,30 +24,30 @@ export class CompareView {
     const toggle = h("button.btn.small", { type: "button", onclick: () => {
       this.mode = this.mode === "slider" ? "side" : "slider";
       this.render();
-    } }, this.mode === "slider" ? "Side by side" : "Slider");
+    } }, this.mode === "slider" ? _("Side by side") : _("Slider"));
     let body;
     if (this.mode === "slider") {
-      const top = h("img.compare-after", { src: after.url, alt: "After" });
+      const top = h("img.compare-after", { src: after.url, alt: _("After") });
       const handle = h("div.compare-handle", { "aria-hidden": "true" });
       const slider = h("input.compare-range", { type: "range", min: 0, max: 100, value: 50,
-        "aria-label": "Reveal: before on the left, after on the right",
+        "aria-label": _("Reveal: before on the left, after on the right"),
         oninput: (e) => place(Number(e.target.value)) });
       const place = (value) => {
         top.style.clipPath = `inset(0 0 0 ${value}%)`;
         handle.style.left = `${value}%`;
       };
       body = h("div.compare-stage", { style: `aspect-ratio: ${after.width} / ${after.height}; width: min(100%, calc(75vh * ${after.width / after.height}))` },
-        h("img.compare-before", { src: before.url, alt: "Before" }), top, handle, slider,
-        h("span.compare-label.left", { text: "Before" }), h("span.compare-label.right", { text: "After" }));
+        h("img.compare-before", { src: before.url, alt: _("Before") }), top, handle, slider,
+        h("span.compare-label.left", { text: _("Before") }), h("span.compare-label.right", { text: _("After") }));
       place(50);
     } else {
       body = h("div.compare-side", {},
-        h("figure", {}, h("img", { src: before.url, alt: "Before" }), h("figcaption", { text: "Before" })),
-        h("figure", {}, h("img", { src: after.url, alt: "After" }), h("figcaption", { text: "After" })));
+        h("figure", {}, h("img", { src: before.url, alt: _("Before") }), h("figcaption", { text: _("Before") })),
+        h("figure", {}, h("img", { src: after.url, alt: _("After") }), h("figcaption", { text: _("After") })));
     }
     this.dialog.append(
-      h("header.modal-head", {}, h("h2#compare-title", { text: "Compare with the previous image" }), toggle,
-        h("button.btn.icon", { type: "button", "aria-label": "Close", onclick: () => this.close() }, "×")),
+      h("header.modal-head", {}, h("h2#compare-title", { text: _("Compare with the previous image") }), toggle,
+        h("button.btn.icon", { type: "button", "aria-label": _("Close"), onclick: () => this.close() }, "×")),
       body);
   }
 

@@ -2,8 +2,9 @@
 // from, an optional mask, and sending the turn.
 
 import { api } from "./api.js";
+import { gettext as _, interpolate, ngettext, pgettext } from "./i18n.js";
 import { finals } from "./tree.js";
-import { clear, h, truncate } from "./util.js";
+import { clear, h, truncate, withQuote } from "./util.js";
 
 const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"];
 const MAX_REFERENCES = 16;
@@ -140,7 +141,9 @@ export class Composer {
       if (!IMAGE_TYPES.includes(file.type) || this.references.length >= MAX_REFERENCES) continue;
       this.references.push({ file, url: URL.createObjectURL(file) });
     }
-    this.showError(rejected.length ? `Only PNG, JPEG and WebP images can be added (${rejected.map((f) => f.name).join(", ")}).` : "");
+    const names = rejected.map((f) => f.name).join(", ");
+    this.showError(rejected.length
+      ? interpolate(_("Only PNG, JPEG and WebP images can be added (%(names)s)."), { names }, true) : "");
     this.renderReferences();
   }
 
@@ -155,9 +158,11 @@ export class Composer {
     clear(this.referenceList);
     this.references.forEach((ref, index) => {
       this.referenceList.append(h("figure.reference-thumb", {},
-        h("img", { src: ref.url, alt: `Reference ${index + 1}: ${ref.file.name}` }),
-        h("button.remove", { type: "button", title: `Remove ${ref.file.name}`,
-          "aria-label": `Remove reference ${ref.file.name}`, onclick: () => this.removeReference(index) }, "×")));
+        h("img", { src: ref.url,
+          alt: interpolate(_("Reference %(number)s: %(name)s"), { number: index + 1, name: ref.file.name }, true) }),
+        h("button.remove", { type: "button", title: interpolate(_("Remove %(name)s"), { name: ref.file.name }, true),
+          "aria-label": interpolate(_("Remove reference %(name)s"), { name: ref.file.name }, true),
+          onclick: () => this.removeReference(index) }, "×")));
     });
     this.referenceList.hidden = !this.references.length;
   }
@@ -217,20 +222,21 @@ export class Composer {
     clear(this.context);
     if (editing) {
       this.context.append(h("div.chip.editing-chip", { "data-turn-id": editing.id },
-        h("span", {}, "New version of ", h("q", { text: truncate(editing.prompt, 48) })),
-        h("button.chip-x", { type: "button", title: "Stop editing", "aria-label": "Stop editing that prompt",
+        h("span", {}, withQuote(_("New version of %(quote)s"), truncate(editing.prompt, 48))),
+        h("button.chip-x", { type: "button", title: _("Stop editing"), "aria-label": _("Stop editing that prompt"),
           onclick: () => this.stopEditing() }, "×")));
     }
     if (parent) {
       const image = finals(parent)[0];
       const running = parent.status === "queued" || parent.status === "streaming";
-      const label = editing ? "From" : this.explicitParentId ? "Branching from" : running ? "Will continue from"
-        : "Continuing from";
+      const sentence = editing ? pgettext("continuing from an image", "From %(quote)s")
+        : this.explicitParentId ? _("Branching from %(quote)s")
+          : running ? _("Will continue from %(quote)s") : _("Continuing from %(quote)s");
       this.context.append(h("div.chip.parent-chip", { "data-parent-id": parent.id },
         image ? h("img", { src: image.thumbnail_url, alt: "" }) : null,
-        h("span", {}, `${label} `, h("q", { text: truncate(parent.prompt, 48) })),
-        h("button.chip-x", { type: "button", title: "Start a new image instead",
-          "aria-label": "Start a new image instead of continuing", onclick: () => {
+        h("span", {}, withQuote(sentence, truncate(parent.prompt, 48))),
+        h("button.chip-x", { type: "button", title: _("Start a new image instead"),
+          "aria-label": _("Start a new image instead of continuing"), onclick: () => {
             this.detached = true;
             this.explicitParentId = null;
             this.editingId = null;
@@ -242,8 +248,8 @@ export class Composer {
     if (this.mask) {
       this.context.append(h("div.chip.mask-chip", {},
         h("img", { src: this.mask.preview, alt: "" }),
-        h("span", { text: "Mask: only the painted area changes" }),
-        h("button.chip-x", { type: "button", "aria-label": "Remove the mask", title: "Remove the mask",
+        h("span", { text: _("Mask: only the painted area changes") }),
+        h("button.chip-x", { type: "button", "aria-label": _("Remove the mask"), title: _("Remove the mask"),
           onclick: () => this.clearMask() }, "×")));
     }
     this.context.hidden = !this.context.childElementCount;
@@ -264,11 +270,24 @@ export class Composer {
 
   async send() {
     if (this.sending) return;
+    this.sending = true;
+    this.sendButton.disabled = true;
+    try {
+      // Sent before the image options loaded, a prompt would go without its options.
+      await this.options.ready;
+      await this.sendNow();
+    } finally {
+      this.sending = false;
+      this.sendButton.disabled = false;
+    }
+  }
+
+  async sendNow() {
     const conversationId = this.getConversationId();
     const prompt = this.prompt.value.trim();
     const mode = this.options.apiMode;
     if (!prompt && mode !== "variation") {
-      this.showError("Write a prompt first.");
+      this.showError(_("Write a prompt first."));
       this.prompt.focus();
       return;
     }
@@ -281,8 +300,8 @@ export class Composer {
     if (parent && parent.status !== "completed") {
       const running = parent.status === "queued" || parent.status === "streaming";
       this.showError(running
-        ? "The last image is still being made. Wait for it, cancel it, or use “Edit from here” on an earlier image."
-        : "That turn has no image to continue from. Retry it, or use “Edit from here” on an earlier image.");
+        ? _("The last image is still being made. Wait for it, cancel it, or use “Edit from here” on an earlier image.")
+        : _("That turn has no image to continue from. Retry it, or use “Edit from here” on an earlier image."));
       return;
     }
     const form = new FormData();
@@ -292,8 +311,6 @@ export class Composer {
     if (parent) form.append("parent_id", String(parent.id));
     for (const ref of this.references) form.append("references", ref.file, ref.file.name);
     if (this.mask) form.append("mask", this.mask.blob, "mask.png");
-    this.sending = true;
-    this.sendButton.disabled = true;
     this.showError("");
     const started = [];
     try {
@@ -303,7 +320,9 @@ export class Composer {
     } catch (error) {
       // Refused: the prompt, references and mask stay, so the person can fix and resend.
       this.showError(started.length
-        ? `${started.length} of ${this.options.candidates()} versions started. ${error.message}` : error.message);
+        ? `${interpolate(ngettext("%(started)s of %(total)s version started.", "%(started)s of %(total)s versions started.",
+          this.options.candidates()), { started: started.length, total: this.options.candidates() }, true)} ${error.message}`
+        : error.message);
       if (error.field === "prompt") this.prompt.focus();
       if (["options", "size", "quality", "model"].includes(error.field)) this.options.setOpen(true);
     } finally {
@@ -312,8 +331,6 @@ export class Composer {
         this.reset();
         this.onSent.sent(started);
       }
-      this.sending = false;
-      this.sendButton.disabled = false;
     }
   }
 

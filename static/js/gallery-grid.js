@@ -3,6 +3,7 @@
 // fast as a small one.
 
 import { galleryApi } from "./gallery-api.js";
+import { gettext as _, interpolate } from "./i18n.js";
 import { clear, h } from "./util.js";
 
 const LOAD_AHEAD = "800px 0px";
@@ -56,7 +57,7 @@ export class GalleryGrid {
   async fetchPage(cursor) {
     const generation = this.generation + (cursor ? 0 : 1);
     this.generation = generation;
-    this.renderMore("Loading…");
+    this.renderMore(_("Loading…"));
     let page;
     try {
       page = await galleryApi.items(this.itemsUrl, { ...this.filters, cursor });
@@ -81,7 +82,8 @@ export class GalleryGrid {
     if (note) this.more.append(h("span.gallery-note", { role: "status", text: note }));
     this.empty.hidden = this.items.length > 0 || Boolean(note);
     if (!this.empty.hidden) {
-      this.empty.textContent = this.filters.q ? `No image matches “${this.filters.q}”.` : "No images yet.";
+      this.empty.textContent = this.filters.q
+        ? interpolate(_("No image matches “%(query)s”."), { query: this.filters.q }, true) : _("No images yet.");
     }
   }
 

@@ -7,6 +7,7 @@ import { galleryApi } from "./gallery-api.js";
 import { GalleryGrid } from "./gallery-grid.js";
 import { Lightbox } from "./lightbox.js";
 import { ShareDialog } from "./share-dialog.js";
+import { gettext as _, interpolate } from "./i18n.js";
 import { debounce, h } from "./util.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -59,7 +60,7 @@ const lightbox = new Lightbox({
       lightbox.show(index + offset);
     },
     async remove(item) {
-      if (!window.confirm("Remove this image from the gallery? It stays in its conversation.")) return;
+      if (!window.confirm(_("Remove this image from the gallery? It stays in its conversation."))) return;
       if (await runOrAlert(() => galleryApi.removeItem(galleryId, item.id)) === false) return;
       grid.remove(item.id);
       lightbox.refresh();
@@ -99,7 +100,7 @@ sort.addEventListener("change", applyFilters);
 function startRename() {
   const title = $("#gallery-name");
   const input = h("input.rename-input", { type: "text", value: title.textContent, maxlength: 100,
-    "aria-label": "Gallery name" });
+    "aria-label": _("Gallery name") });
   let done = false;
   const finish = async (save) => {
     if (done) return;
@@ -109,7 +110,7 @@ function startRename() {
       const renamed = await runOrAlert(() => galleryApi.rename(galleryId, name));
       if (renamed) {
         title.textContent = renamed.name;
-        document.title = `${renamed.name} · Galleries · Studio`;
+        document.title = `${renamed.name} · ${_("Galleries")} · Studio`;
       }
     }
     input.replaceWith(title);
@@ -126,7 +127,8 @@ function startRename() {
 
 async function deleteGallery() {
   const name = $("#gallery-name").textContent;
-  if (!window.confirm(`Delete the gallery “${name}”? Its images stay in their conversations.`)) return;
+  const question = _("Delete the gallery “%(name)s”? Its images stay in their conversations.");
+  if (!window.confirm(interpolate(question, { name }, true))) return;
   if (await runOrAlert(() => galleryApi.remove(galleryId)) === false) return;
   location.assign("/galleries/");
 }

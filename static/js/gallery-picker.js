@@ -2,6 +2,7 @@
 // caption, and the image joins it.
 
 import { galleryApi } from "./gallery-api.js";
+import { gettext as _, interpolate, pgettext } from "./i18n.js";
 import { clear, h } from "./util.js";
 
 export class GalleryPicker {
@@ -12,7 +13,7 @@ export class GalleryPicker {
 
   async open(image) {
     this.image = image;
-    this.renderFrame([h("p.help", { role: "status", text: "Loading your galleries…" })]);
+    this.renderFrame([h("p.help", { role: "status", text: _("Loading your galleries…") })]);
     if (!this.dialog.open) this.dialog.showModal();
     let galleries;
     try {
@@ -26,21 +27,21 @@ export class GalleryPicker {
 
   renderFrame(body) {
     clear(this.dialog).append(
-      h("header.modal-head", {}, h("h2#gallery-picker-title", { text: "Add to gallery" }),
-        h("button.btn.icon", { type: "button", "aria-label": "Close", onclick: () => this.dialog.close() }, "×")),
+      h("header.modal-head", {}, h("h2#gallery-picker-title", { text: _("Add to gallery") }),
+        h("button.btn.icon", { type: "button", "aria-label": _("Close"), onclick: () => this.dialog.close() }, "×")),
       h("div.picker-body", {}, body));
   }
 
   renderForm(galleries) {
     if (!galleries.length) {
       this.renderFrame([h("p.help", {},
-        "You have no gallery to add to yet: galleries belong to teams, and their editors and owners add images. ",
-        h("a", { href: "/galleries/" }, "See your galleries"), ".")]);
+        _("You have no gallery to add to yet: galleries belong to teams, and their editors and owners add images."), " ",
+        h("a", { href: "/galleries/" }, _("See your galleries")))]);
       return;
     }
     const select = h("select#picker-gallery", {}, galleries.map((gallery) =>
       h("option", { value: gallery.id }, `${gallery.name} · ${gallery.team.name}`)));
-    const caption = h("textarea#picker-caption", { rows: 2, maxlength: 500, placeholder: "Optional" });
+    const caption = h("textarea#picker-caption", { rows: 2, maxlength: 500, placeholder: _("Optional") });
     const error = h("p.field-error", { role: "alert", hidden: true });
     const form = h("form.picker-form", { onsubmit: async (event) => {
       event.preventDefault();
@@ -56,16 +57,17 @@ export class GalleryPicker {
       this.renderAdded(gallery);
     } },
     h("img.picker-thumb", { src: this.image.thumbnail_url, alt: "" }),
-    h("label", { for: "picker-gallery" }, "Gallery"), select,
-    h("label", { for: "picker-caption" }, "Caption"), caption,
+    h("label", { for: "picker-gallery" }, _("Gallery")), select,
+    h("label", { for: "picker-caption" }, _("Caption")), caption,
     error,
-    h("div.modal-foot", {}, h("button.btn.primary", { type: "submit" }, "Add")));
+    h("div.modal-foot", {}, h("button.btn.primary", { type: "submit" }, pgettext("add to a gallery", "Add"))));
     this.renderFrame([form]);
     select.focus();
   }
 
   renderAdded(gallery) {
-    this.renderFrame([h("p.picker-done", { role: "status" }, `Added to ${gallery.name}. `,
-      h("a", { href: gallery.url }, "Open the gallery"))]);
+    this.renderFrame([h("p.picker-done", { role: "status" },
+      interpolate(_("Added to %(gallery)s."), { gallery: gallery.name }, true), " ",
+      h("a", { href: gallery.url }, _("Open the gallery")))]);
   }
 }

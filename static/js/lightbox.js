@@ -2,7 +2,9 @@
 // the gallery (loading the next page at the end), Esc closes. Editors caption, reorder and
 // remove items here; the page passes those actions in.
 
-import { clear, h, preload } from "./util.js";
+import { gettext as _, interpolate, pgettext } from "./i18n.js";
+import { optionName, valueLabel } from "./option-labels.js";
+import { clear, formatDateTime, h, preload } from "./util.js";
 
 export class Lightbox {
   constructor({ dialog, grid, actions = null, canReorder = () => false, flag = null }) {
@@ -76,14 +78,14 @@ export class Lightbox {
     showFullSize(picture, item);
     clear(this.dialog).append(
       h("div.lightbox-stage", {}, picture,
-        h("button.btn.icon.lightbox-prev", { type: "button", "aria-label": "Previous image", title: "Previous (←)",
+        h("button.btn.icon.lightbox-prev", { type: "button", "aria-label": _("Previous image"), title: _("Previous (←)"),
           disabled: this.index === 0, onclick: () => this.step(-1) }, "‹"),
-        h("button.btn.icon.lightbox-next", { type: "button", "aria-label": "Next image", title: "Next (→)",
+        h("button.btn.icon.lightbox-next", { type: "button", "aria-label": _("Next image"), title: _("Next (→)"),
           disabled: last, onclick: () => this.step(1) }, "›")),
       h("aside.lightbox-info", {},
         h("header.lightbox-head", {},
           h("span.lightbox-count", { text: this.counter() }),
-          h("button.btn.icon.lightbox-close", { type: "button", "aria-label": "Close", title: "Close (Esc)",
+          h("button.btn.icon.lightbox-close", { type: "button", "aria-label": _("Close"), title: _("Close (Esc)"),
             onclick: () => this.dialog.close() }, "×")),
         this.renderCaption(item),
         details(item),
@@ -94,13 +96,13 @@ export class Lightbox {
 
   counter() {
     const total = `${this.grid.items.length}${this.grid.hasMore ? "+" : ""}`;
-    return `${this.index + 1} of ${total}`;
+    return interpolate(_("%(number)s of %(total)s"), { number: this.index + 1, total }, true);
   }
 
   renderCaption(item) {
     if (!this.actions) return item.caption ? h("p.lightbox-caption", { text: item.caption }) : null;
-    const input = h("textarea.caption-input", { rows: 2, maxlength: 500, "aria-label": "Caption",
-      placeholder: "Add a caption…" });
+    const input = h("textarea.caption-input", { rows: 2, maxlength: 500, "aria-label": _("Caption"),
+      placeholder: _("Add a caption…") });
     input.value = item.caption;
     const error = h("p.field-error", { role: "alert", hidden: true });
     const save = h("button.btn.small", { type: "button", onclick: async () => {
@@ -111,29 +113,29 @@ export class Lightbox {
         error.textContent = failure.message;
         error.hidden = false;
       }
-    } }, "Save caption");
+    } }, _("Save caption"));
     return h("div.caption-editor", {}, input, h("div.row", {}, save), error);
   }
 
   renderActions(item) {
     const buttons = [
-      h("a.btn.small.lightbox-download", { href: item.download_url, download: "" }, "Download"),
-      h("a.btn.small", { href: item.url, target: "_blank", rel: "noopener" }, "Open full size"),
-      item.turn_url ? h("a.btn.small", { href: item.turn_url }, "Open its turn") : null,
+      h("a.btn.small.lightbox-download", { href: item.download_url, download: "" }, _("Download")),
+      h("a.btn.small", { href: item.url, target: "_blank", rel: "noopener" }, _("Open full size")),
+      item.turn_url ? h("a.btn.small", { href: item.turn_url }, _("Open its turn")) : null,
     ];
     if (this.actions && this.canReorder()) {
       buttons.push(
         h("button.btn.small", { type: "button", disabled: this.index === 0,
-          onclick: () => this.actions.move(item, -1) }, "Move earlier"),
+          onclick: () => this.actions.move(item, -1) }, _("Move earlier")),
         h("button.btn.small", { type: "button", disabled: this.index === this.grid.items.length - 1,
-          onclick: () => this.actions.move(item, 1) }, "Move later"));
+          onclick: () => this.actions.move(item, 1) }, _("Move later")));
     }
     if (this.actions) {
       buttons.push(h("button.btn.small.danger", { type: "button", onclick: () => this.actions.remove(item) },
-        "Remove from gallery"));
+        _("Remove from gallery")));
     }
     if (this.flag) {
-      buttons.push(h("button.btn.small.ghost", { type: "button", onclick: () => this.flag(item) }, "Flag"));
+      buttons.push(h("button.btn.small.ghost", { type: "button", onclick: () => this.flag(item) }, _("Flag")));
     }
     return h("div.lightbox-actions", {}, buttons);
   }
@@ -141,13 +143,13 @@ export class Lightbox {
 
 function details(item) {
   const rows = [
-    ["Prompt", item.prompt],
-    ["Revised prompt", item.revised_prompt],
-    ["Model", item.model],
-    ["Options", formatOptions(item.options)],
-    ["Size", `${item.width}×${item.height} ${(item.format || "").toUpperCase()}`],
-    ["Added by", item.added_by],
-    ["Added", item.added_at ? new Date(item.added_at).toLocaleString() : null],
+    [_("Prompt"), item.prompt],
+    [_("Revised prompt"), item.revised_prompt],
+    [_("Model"), item.model],
+    [_("Options"), formatOptions(item.options)],
+    [_("Size"), `${item.width}×${item.height} ${(item.format || "").toUpperCase()}`],
+    [_("Added by"), item.added_by],
+    [pgettext("added to the gallery", "Added"), item.added_at ? formatDateTime(item.added_at) : null],
   ];
   return h("dl.lightbox-details", {}, rows.filter(([, value]) => value).flatMap(([label, value]) => [
     h("dt", { text: label }), h("dd", { text: value }),
@@ -156,7 +158,8 @@ function details(item) {
 
 function formatOptions(options) {
   const entries = Object.entries(options || {}).filter(([, value]) => value !== null && value !== "");
-  return entries.map(([key, value]) => `${key.replaceAll("_", " ")}: ${value}`).join(" · ");
+  return entries.map(([key, value]) => interpolate(_("%(name)s: %(value)s"),
+    { name: optionName(key), value: valueLabel(key, value) }, true)).join(" · ");
 }
 
 /** Start with the thumbnail (already cached) and swap in the full image once it decoded. */

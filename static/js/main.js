@@ -1,6 +1,7 @@
 // The studio page: wires the conversation list, the thread, the composer and the live socket.
 
 import { api } from "./api.js";
+import { gettext as _, interpolate, ngettext } from "./i18n.js";
 import { CompareView } from "./compare.js";
 import { Composer } from "./composer.js";
 import { GalleryPicker } from "./gallery-picker.js";
@@ -13,13 +14,13 @@ import { LiveSocket } from "./socket.js";
 import { TurnNotifier } from "./notify.js";
 import { Thread } from "./thread.js";
 import { TurnTree } from "./tree.js";
-import { truncate } from "./util.js";
+import { conversationTitle, truncate } from "./util.js";
 
 const $ = (selector) => document.querySelector(selector);
 const root = $("#studio");
 const tree = new TurnTree({ showHidden: root.dataset.staff === "1" });
 const state = { conversationId: Number(root.dataset.conversationId) || null, conversation: null, socket: null };
-const LIVE_LABELS = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", idle: "" };
+const LIVE_LABELS = { live: _("Live"), connecting: _("Connecting…"), reconnecting: _("Reconnecting…"), idle: "" };
 
 const maskEditor = new MaskEditor($("#mask-dialog"));
 const compareView = new CompareView($("#compare-dialog"));
@@ -84,9 +85,13 @@ const thread = new Thread({
     async deleteTurn(turn) {
       const branch = tree.branch(turn.id);
       const more = branch.length - 1;
-      const question = more ? `Delete this turn and the ${more} turn${more === 1 ? "" : "s"} continued from it?`
-        : "Delete this turn?";
-      if (!window.confirm(`${question} Its images go too. This cannot be undone.`)) return;
+      const question = more
+        ? interpolate(ngettext(
+          "Delete this turn and the %(count)s turn continued from it? Its images go too. This cannot be undone.",
+          "Delete this turn and the %(count)s turns continued from it? Their images go too. This cannot be undone.",
+          more), { count: more }, true)
+        : _("Delete this turn? Its images go too. This cannot be undone.");
+      if (!window.confirm(question)) return;
       try {
         await api.deleteTurn(turn.id);
         tree.removeTurns(branch);
@@ -95,7 +100,7 @@ const thread = new Thread({
       }
     },
     async deleteImage(image, number) {
-      if (!window.confirm(`Delete image ${number}? This cannot be undone.`)) return;
+      if (!window.confirm(interpolate(_("Delete image %(number)s? This cannot be undone."), { number }, true))) return;
       try {
         await api.deleteImage(image.id);
         const turn = tree.get(image.turn_id) || [...tree.turns.values()].find((t) => t.images.some((i) => i.id === image.id));
@@ -169,18 +174,23 @@ function applyPermissions(conversation, permissions) {
   root.dataset.readOnly = String(readOnly);
   const note = $("#read-only-note");
   note.hidden = !readOnly;
-  note.textContent = readOnly
-    ? `You are watching ${conversation.owner}'s conversation. Editors of ${conversation.team?.name ?? "its team"} can add to it.`
-    : "";
+  note.textContent = readOnly ? readOnlyNote(conversation) : "";
   share.show(conversation, permissions);
   const exportLink = $("#export-link");
   exportLink.hidden = !conversation;
   if (conversation) exportLink.href = `/api/conversations/${conversation.id}/export/`;
 }
 
+function readOnlyNote(conversation) {
+  const values = { owner: conversation.owner, team: conversation.team?.name };
+  return values.team
+    ? interpolate(_("You are watching %(owner)s’s conversation. Editors of %(team)s can add to it."), values, true)
+    : interpolate(_("You are watching %(owner)s’s conversation. Editors of its team can add to it."), values, true);
+}
+
 function setTitle(title) {
-  $("#conversation-title").textContent = title || "Studio";
-  notifier.setTitle(title ? `${title} · Studio` : "Studio");
+  $("#conversation-title").textContent = title ? conversationTitle(title) : "Studio";
+  notifier.setTitle(title ? `${conversationTitle(title)} · Studio` : "Studio");
 }
 
 function setLive(status) {
@@ -224,7 +234,7 @@ async function openConversation(id, { push = false } = {}) {
   try {
     snapshot = await api.getConversation(id);
   } catch (error) {
-    setTitle("Conversation not found");
+    setTitle(_("Conversation not found"));
     composer.showError(error.message);
     return;
   }
@@ -255,8 +265,8 @@ async function openConversation(id, { push = false } = {}) {
     onState: setLive,
     onForbidden: () => {
       applyPermissions(state.conversation, { add_turns: false, manage: false });
-      $("#read-only-note").textContent = "You no longer have access to this conversation.";
-      composer.showError("You no longer have access to this conversation.");
+      $("#read-only-note").textContent = _("You no longer have access to this conversation.");
+      composer.showError(_("You no longer have access to this conversation."));
     },
   });
   state.socket.connect();
@@ -322,7 +332,8 @@ async function start() {
     options.setCapabilities(capabilities);
     flagDialog.setReasons(capabilities.flag_reasons);
   } catch (error) {
-    composer.showError(`Could not load the image options: ${error.message}`);
+    options.capabilitiesUnavailable();
+    composer.showError(interpolate(_("Could not load the image options: %(reason)s"), { reason: error.message }, true));
   }
   sidebar.load();
   api.listFavourites().then((data) => {

@@ -2,6 +2,7 @@
 // slider, undo/redo, clear and invert; exported as a PNG of the image's natural size whose
 // painted area is transparent and the rest opaque (the OpenAI mask convention).
 
+import { gettext as _ } from "./i18n.js";
 import { clear, h } from "./util.js";
 
 const HISTORY_LIMIT = 30;
@@ -32,37 +33,37 @@ export class MaskEditor {
 
   build() {
     const { width, height } = this.image;
-    this.canvas = h("canvas.mask-canvas", { width, height, "aria-label": "Mask: paint what should change" });
+    this.canvas = h("canvas.mask-canvas", { width, height, "aria-label": _("Mask: paint what should change") });
     this.ctx = this.canvas.getContext("2d", { willReadFrequently: true });
     this.cursor = h("div.brush-cursor", { "aria-hidden": "true" });
     this.stage = h("div.mask-stage", { style: `aspect-ratio: ${width} / ${height}; width: min(100%, calc(66vh * ${width / height}))` },
-      h("img", { src: this.image.url, alt: "Image being masked", draggable: false }), this.canvas, this.cursor);
+      h("img", { src: this.image.url, alt: _("Image being masked"), draggable: false }), this.canvas, this.cursor);
     this.sizeInput = h("input#mask-size", { type: "range", min: 4, max: 200, value: String(this.size),
       oninput: (e) => { this.size = Number(e.target.value); } });
     this.toolButtons = {
       brush: h("button.btn.small", { type: "button", "aria-pressed": "true", onclick: () => this.setTool("brush"),
-        title: "Brush (B)" }, "Brush"),
+        title: _("Brush (B)") }, _("Brush")),
       eraser: h("button.btn.small", { type: "button", "aria-pressed": "false", onclick: () => this.setTool("eraser"),
-        title: "Eraser (E)" }, "Eraser"),
+        title: _("Eraser (E)") }, _("Eraser")),
     };
-    this.undoButton = h("button.btn.small", { type: "button", onclick: () => this.undo(), title: "Undo (Ctrl+Z)" }, "Undo");
-    this.redoButton = h("button.btn.small", { type: "button", onclick: () => this.redo(), title: "Redo (Ctrl+Shift+Z)" }, "Redo");
+    this.undoButton = h("button.btn.small", { type: "button", onclick: () => this.undo(), title: _("Undo (Ctrl+Z)") }, _("Undo"));
+    this.redoButton = h("button.btn.small", { type: "button", onclick: () => this.redo(), title: _("Redo (Ctrl+Shift+Z)") }, _("Redo"));
     clear(this.dialog);
     this.dialog.append(
       h("header.modal-head", {},
-        h("h2#mask-title", { text: "Paint what should change" }),
-        h("button.btn.icon", { type: "button", "aria-label": "Close", onclick: () => this.close() }, "×")),
-      h("div.mask-toolbar", { role: "toolbar", "aria-label": "Mask tools" },
+        h("h2#mask-title", { text: _("Paint what should change") }),
+        h("button.btn.icon", { type: "button", "aria-label": _("Close"), onclick: () => this.close() }, "×")),
+      h("div.mask-toolbar", { role: "toolbar", "aria-label": _("Mask tools") },
         this.toolButtons.brush, this.toolButtons.eraser,
-        h("label.size-label", { for: "mask-size" }, "Size"), this.sizeInput,
+        h("label.size-label", { for: "mask-size" }, _("Brush size")), this.sizeInput,
         this.undoButton, this.redoButton,
-        h("button.btn.small", { type: "button", onclick: () => this.clearMask() }, "Clear"),
-        h("button.btn.small", { type: "button", onclick: () => this.invert() }, "Invert")),
+        h("button.btn.small", { type: "button", onclick: () => this.clearMask() }, _("Clear")),
+        h("button.btn.small", { type: "button", onclick: () => this.invert() }, _("Invert"))),
       this.stage,
       h("footer.modal-foot", {},
-        h("span.help", { text: "Painted areas are regenerated; the rest is kept." }),
-        h("button.btn", { type: "button", onclick: () => this.close() }, "Cancel"),
-        h("button.btn.primary#mask-apply", { type: "button", onclick: () => this.apply() }, "Use mask")),
+        h("span.help", { text: _("Painted areas are regenerated; the rest is kept.") }),
+        h("button.btn", { type: "button", onclick: () => this.close() }, _("Cancel")),
+        h("button.btn.primary#mask-apply", { type: "button", onclick: () => this.apply() }, _("Use mask"))),
     );
     this.bindPointer();
     this.updateButtons();
@@ -217,7 +218,7 @@ export class MaskEditor {
 
   async apply() {
     if (!this.painted()) {
-      this.dialog.querySelector(".modal-foot .help").textContent = "Paint over the area to change first.";
+      this.dialog.querySelector(".modal-foot .help").textContent = _("Paint over the area to change first.");
       return;
     }
     const blob = await this.exportMask();

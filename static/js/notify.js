@@ -1,8 +1,15 @@
 // Telling a person who looked away that their image finished: a mark in the tab title while
 // the tab is in the background, and, if they asked for it, a browser notification.
 
+import { gettext as _, pgettext } from "./i18n.js";
+
 const STORAGE_KEY = "studio.notify.v1";
-const FINISHED = { "turn.completed": "Done", "turn.failed": "Failed", "turn.blocked": "Blocked" };
+// Each outcome: its word in the tab title and the notification's heading.
+const FINISHED = {
+  "turn.completed": { mark: pgettext("turn outcome", "Done"), heading: _("Your image is ready") },
+  "turn.failed": { mark: pgettext("turn outcome", "Failed"), heading: _("Your image could not be made") },
+  "turn.blocked": { mark: pgettext("turn outcome", "Blocked"), heading: _("Your image was blocked") },
+};
 
 export class TurnNotifier {
   constructor({ toggle }) {
@@ -45,8 +52,8 @@ export class TurnNotifier {
   renderToggle() {
     const on = this.wanted;
     this.toggle.setAttribute("aria-pressed", String(on));
-    this.toggle.title = on ? "You get a notification when an image finishes while this tab is in the background"
-      : "Get a notification when an image finishes while this tab is in the background";
+    this.toggle.title = on ? _("You get a notification when an image finishes while this tab is in the background")
+      : _("Get a notification when an image finishes while this tab is in the background");
   }
 
   setTitle(title) {
@@ -73,7 +80,7 @@ export class TurnNotifier {
   notify(outcome, turn) {
     const prompt = turn?.prompt || "";
     try {
-      const note = new Notification(outcome === "Done" ? "Your image is ready" : `Your image: ${outcome.toLowerCase()}`,
+      const note = new Notification(outcome.heading,
         { body: prompt.slice(0, 140), tag: `studio-turn-${turn?.id}` });
       note.onclick = () => {
         window.focus();
@@ -91,7 +98,7 @@ export class TurnNotifier {
   }
 
   renderTitle() {
-    const mark = this.unseen ? `(${this.unseen}) ${this.lastOutcome} · ` : "";
+    const mark = this.unseen ? `(${this.unseen}) ${this.lastOutcome.mark} · ` : "";
     document.title = `${mark}${this.baseTitle}`;
   }
 }

@@ -3,6 +3,8 @@
 // (GET /api/estimate/, so the page and the budget checks use the same figures).
 
 import { api } from "./api.js";
+import { gettext as _, interpolate, ngettext, pgettext } from "./i18n.js";
+import { VALUE_LABELS, valueLabel } from "./option-labels.js";
 import { clear, formatDollars, formatNumber, h } from "./util.js";
 
 const STORAGE_KEY = "studio.options.v1";
@@ -30,10 +32,21 @@ const DEFAULTS = {
 };
 
 /** "estimated ≈ 1,256 image tokens · ≈ $0.050" for an /api/estimate/ answer. */
-export function describeEstimate(estimate) {
-  const cost = estimate.priced ? `≈ ${formatDollars(estimate.cost)}` : "no price set";
-  if (estimate.bills_per_image) return `estimated ${cost}, billed per image`;
-  return `estimated ≈ ${formatNumber(estimate.tokens)} image tokens · ${cost}`;
+export function describeEstimate(estimate, versions = 1) {
+  const cost = estimate.priced
+    ? interpolate(_("≈ %(cost)s"), { cost: formatDollars(estimate.cost) }, true) : _("no price set");
+  const each = versions > 1 ? interpolate(ngettext("%(count)s version", "%(count)s versions", versions),
+    { count: versions }, true) : "";
+  if (estimate.bills_per_image) {
+    return each
+      ? interpolate(_("estimated %(cost)s each, billed per image, %(versions)s"), { cost, versions: each }, true)
+      : interpolate(_("estimated %(cost)s, billed per image"), { cost }, true);
+  }
+  const tokens = formatNumber(estimate.tokens);
+  return each
+    ? interpolate(_("estimated ≈ %(tokens)s image tokens · %(cost)s each, %(versions)s"),
+      { tokens, cost, versions: each }, true)
+    : interpolate(_("estimated ≈ %(tokens)s image tokens · %(cost)s"), { tokens, cost }, true);
 }
 
 export class OptionsPanel {
@@ -44,6 +57,8 @@ export class OptionsPanel {
     this.estimateEl = estimate;
     this.onChange = onChange || (() => {});
     this.caps = null;
+    // Settles once the capabilities are in, or could not be loaded (then the server's defaults).
+    this.ready = new Promise((resolve) => { this.settle = resolve; });
     this.estimates = new Map(); // query string -> answer, so flipping options back is free
     this.estimateQuery = "";
     this.moderation = null; // the open conversation's level; null: the site's
@@ -66,8 +81,14 @@ export class OptionsPanel {
 
   setCapabilities(caps) {
     this.caps = caps;
+    this.settle();
     if (!this.state.model || !caps.models[this.state.model]) this.state.model = caps.default_model;
     this.render();
+  }
+
+  /** Without capabilities the turns go with the server's default options. */
+  capabilitiesUnavailable() {
+    this.settle();
   }
 
   /** Show the moderation level that applies ({level, source}); null: the site's default. */
@@ -109,10 +130,11 @@ export class OptionsPanel {
     if (s.background !== "transparent" || s.output_format !== "jpeg") return "";
     if (changed === "background") {
       s.output_format = m?.output_formats.includes("png") ? "png" : (m?.output_formats.find((f) => f !== "jpeg") || "png");
-      return `A transparent background needs ${s.output_format.toUpperCase()}: the format is now ${s.output_format.toUpperCase()}.`;
+      return interpolate(_("A transparent background needs %(format)s: the format is now %(format)s."),
+        { format: s.output_format.toUpperCase() }, true);
     }
     s.background = "auto";
-    return "JPEG has no transparency: the background is now auto.";
+    return _("JPEG has no transparency: the background is now auto.");
   }
 
   /** How many versions of the prompt to start (Responses only; the Images API takes n). */
@@ -166,20 +188,30 @@ export class OptionsPanel {
     const w = Number(this.state.custom_width);
     const hgt = Number(this.state.custom_height);
     const problems = [];
-    if (!w || !hgt) return "Enter a width and a height.";
-    if (w % r.multiple_of || hgt % r.multiple_of) problems.push(`edges must be multiples of ${r.multiple_of}`);
-    if (Math.max(w, hgt) > r.max_edge) problems.push(`the longest edge may be at most ${r.max_edge}px`);
-    if (Math.max(w, hgt) > r.max_ratio * Math.min(w, hgt)) problems.push(`the ratio may be at most ${r.max_ratio}:1`);
-    if (w * hgt < r.min_pixels || w * hgt > r.max_pixels) {
-      problems.push(`the area must be ${formatNumber(r.min_pixels)}–${formatNumber(r.max_pixels)} pixels`);
+    if (!w || !hgt) return _("Enter a width and a height.");
+    if (w % r.multiple_of || hgt % r.multiple_of) {
+      problems.push(interpolate(_("edges must be multiples of %(number)s"), { number: r.multiple_of }, true));
     }
-    return problems.length ? `Custom size: ${problems.join("; ")}.` : "";
+    if (Math.max(w, hgt) > r.max_edge) {
+      problems.push(interpolate(_("the longest edge may be at most %(pixels)spx"), { pixels: r.max_edge }, true));
+    }
+    if (Math.max(w, hgt) > r.max_ratio * Math.min(w, hgt)) {
+      problems.push(interpolate(_("the ratio may be at most %(ratio)s:1"), { ratio: r.max_ratio }, true));
+    }
+    if (w * hgt < r.min_pixels || w * hgt > r.max_pixels) {
+      problems.push(interpolate(_("the area must be %(min)s–%(max)s pixels"),
+        { min: formatNumber(r.min_pixels), max: formatNumber(r.max_pixels) }, true));
+    }
+    return problems.length
+      ? interpolate(_("Custom size: %(problems)s."), { problems: problems.join(pgettext("list separator", "; ")) }, true)
+      : "";
   }
 
   summary() {
     const o = this.values();
-    const versions = this.candidates() > 1 ? `${this.candidates()} versions` : "";
-    return [o.model, o.size, o.quality, versions].filter(Boolean).join(" · ");
+    const count = this.candidates();
+    const versions = count > 1 ? interpolate(ngettext("%(count)s version", "%(count)s versions", count), { count }, true) : "";
+    return [o.model, o.size, o.quality && valueLabel("quality", o.quality), versions].filter(Boolean).join(" · ");
   }
 
   /** Show what the chosen options are estimated to use; answers to stale choices are dropped. */
@@ -204,8 +236,9 @@ export class OptionsPanel {
         estimate = null; // the estimate is a courtesy; sending still works without it
       }
     }
-    const each = this.candidates() > 1 ? ` each, ${this.candidates()} versions` : "";
-    if (this.estimateQuery === key) this.estimateEl.textContent = estimate ? `${describeEstimate(estimate)}${each}` : "";
+    if (this.estimateQuery === key) {
+      this.estimateEl.textContent = estimate ? describeEstimate(estimate, this.candidates()) : "";
+    }
   }
 
   render() {
@@ -215,43 +248,44 @@ export class OptionsPanel {
     if (!m.modes.includes(s.api_mode)) s.api_mode = m.modes[0];
     const fields = [
       this.modelSelect(),
-      this.select("api_mode", "API", this.caps.api_modes
+      this.select("api_mode", _("API"), this.caps.api_modes
         .filter((mode) => m.modes.includes(mode.value))
-        .map((mode) => [mode.value, mode.label])),
+        .map((mode) => [mode.value, VALUE_LABELS.api_mode[mode.value] ?? mode.label])),
       this.sizeField(m),
-      this.select("quality", "Quality", m.qualities.map((q) => [q, q])),
+      this.select("quality", _("Quality"), this.labelled("quality", m.qualities)),
     ];
     if (m.output_formats.length > 1) {
-      fields.push(this.select("output_format", "Format", m.output_formats.map((f) => [f, f])));
+      fields.push(this.select("output_format", _("Format"), m.output_formats.map((f) => [f, f])));
     }
     if (m.supports_compression && m.output_formats.includes(s.output_format) && s.output_format !== "png") {
-      fields.push(this.range("output_compression", "Compression", 0, 100, 1, "%"));
+      fields.push(this.range("output_compression", _("Compression"), 0, 100, 1, "%"));
     }
     if (m.backgrounds.length) {
-      fields.push(this.select("background", "Background", m.backgrounds.map((b) => [b, b]), (value) =>
+      fields.push(this.select("background", _("Background"), this.labelled("background", m.backgrounds), (value) =>
         value === "transparent" && s.output_format === "jpeg"));
     }
     if (m.moderations.length) fields.push(this.moderationField());
+    const byDefault = ["", pgettext("option value", "default")];
     if (m.input_fidelities.length && s.api_mode !== "generate") {
-      fields.push(this.select("input_fidelity", "Input fidelity",
-        [["", "default"], ...m.input_fidelities.map((v) => [v, v])]));
+      fields.push(this.select("input_fidelity", _("Input fidelity"),
+        [byDefault, ...this.labelled("input_fidelity", m.input_fidelities)]));
     }
-    if (m.styles.length) fields.push(this.select("style", "Style", [["", "default"], ...m.styles.map((v) => [v, v])]));
+    if (m.styles.length) fields.push(this.select("style", _("Style"), [byDefault, ...this.labelled("style", m.styles)]));
     if (m.max_partial_images > 0) {
-      fields.push(this.select("partial_images", "Partial images",
-        Array.from({ length: m.max_partial_images + 1 }, (_, i) => [String(i), String(i)])));
+      fields.push(this.select("partial_images", _("Partial images"),
+        Array.from({ length: m.max_partial_images + 1 }, (_unused, i) => [String(i), String(i)])));
     }
     // The Images API takes a count; in the Responses mode each version is a turn of its own.
-    if (m.max_n > 1 && s.api_mode !== "responses") fields.push(this.number("n", "Images", 1, m.max_n, 1));
+    if (m.max_n > 1 && s.api_mode !== "responses") fields.push(this.number("n", _("Images"), 1, m.max_n, 1));
     if (s.api_mode === "responses") {
-      fields.push(this.number("n", "Versions", 1, MAX_VERSIONS, 1,
-        "Send the prompt this many times at once; the results are versions to choose from"));
+      fields.push(this.number("n", _("Versions"), 1, MAX_VERSIONS, 1,
+        _("Send the prompt this many times at once; the results are versions to choose from")));
     }
     const focused = document.activeElement?.id;
     clear(this.panel);
     this.problemEl = h("p.field-error", { role: "alert", hidden: true });
     this.noticeEl = h("p.help.option-notice", { role: "status" });
-    this.panel.append(h("legend.visually-hidden", { text: "Image options" }), h("div.options-grid", {}, fields),
+    this.panel.append(h("legend.visually-hidden", { text: _("Image options") }), h("div.options-grid", {}, fields),
       this.problemEl, this.noticeEl);
     if (m.note) this.panel.append(h("p.help", { text: m.note }));
     if (m.warning) this.panel.append(h("p.field-warning", { role: "status", text: m.warning }));
@@ -274,24 +308,30 @@ export class OptionsPanel {
   /** Read-only: the provider's moderation level is the site's or the team's policy. */
   moderationField() {
     const setting = this.moderation || this.caps.moderation || { level: "auto", source: "site" };
-    const source = setting.source === "team" ? "set by this conversation's team" : "set by the site";
-    return h("div.field", {}, h("label", { for: "opt-moderation", text: "Moderation" }),
-      h("output#opt-moderation.moderation-note", { title: source, text: `${setting.level} · ${source}` }));
+    const source = setting.source === "team" ? _("set by this conversation’s team") : _("set by the site");
+    return h("div.field", {}, h("label", { for: "opt-moderation", text: _("Moderation") }),
+      h("output#opt-moderation.moderation-note", { title: source,
+        text: `${valueLabel("moderation", setting.level)} · ${source}` }));
+  }
+
+  /** [value, label] choices for a select of ``name``'s values. */
+  labelled(name, values) {
+    return values.map((value) => [value, valueLabel(name, value)]);
   }
 
   sizeField(m) {
     const s = this.state;
     const sizes = m.sizes.map((v) => [v, v]);
-    if (m.supports_custom_size) sizes.push([CUSTOM, "custom W×H"]);
+    if (m.supports_custom_size) sizes.push([CUSTOM, _("custom W×H")]);
     if (!sizes.some(([v]) => v === s.size)) s.size = m.sizes.includes("1024x1024") ? "1024x1024" : m.sizes[0];
-    const field = this.select("size", "Size", sizes);
+    const field = this.select("size", _("Size"), sizes);
     if (s.size !== CUSTOM) return field;
     return h("div.field.size-field", {},
       field,
       h("div.custom-size", {},
-        this.number("custom_width", "Width", 16, m.size_rules?.max_edge || 4096, m.size_rules?.multiple_of || 16),
+        this.number("custom_width", _("Width"), 16, m.size_rules?.max_edge || 4096, m.size_rules?.multiple_of || 16),
         h("span", { "aria-hidden": "true", text: "×" }),
-        this.number("custom_height", "Height", 16, m.size_rules?.max_edge || 4096, m.size_rules?.multiple_of || 16)));
+        this.number("custom_height", _("Height"), 16, m.size_rules?.max_edge || 4096, m.size_rules?.multiple_of || 16)));
   }
 
   /** Models grouped by provider; each option's value is "provider id:model". */
@@ -299,15 +339,15 @@ export class OptionsPanel {
     const value = this.state.model;
     const label = (key) => {
       const m = this.caps.models[key];
-      const marks = [m.status === "unverified" ? "unverified" : "", m.warning ? "shutting down" : ""];
-      const extra = marks.filter(Boolean).join(", ");
-      return extra ? `${m.model} (${extra})` : m.model;
+      const marks = [m.status === "unverified" ? _("unverified") : "", m.warning ? _("shutting down") : ""];
+      const extra = marks.filter(Boolean).join(pgettext("list separator", ", "));
+      return extra ? interpolate(_("%(model)s (%(marks)s)"), { model: m.model, marks: extra }, true) : m.model;
     };
     const groups = this.caps.providers.map((provider) =>
       h("optgroup", { label: provider.name },
         provider.models.map((key) => h("option", { value: key, selected: key === value }, label(key)))));
     const select = h("select", { id: "opt-model", name: "model", onchange: (e) => this.set("model", e.target.value) }, groups);
-    return h("div.field", {}, h("label", { for: "opt-model", text: "Model" }), select);
+    return h("div.field", {}, h("label", { for: "opt-model", text: _("Model") }), select);
   }
 
   select(name, label, choices, isDisabled = () => false) {

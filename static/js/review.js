@@ -1,11 +1,14 @@
 // The review queue: select cases for a bulk decision, and confirm before deleting files.
 
+import { interpolate, ngettext } from "./i18n.js";
+
 const bulk = document.querySelector("#bulk");
 const picks = () => [...document.querySelectorAll("input.pick")];
 
 function showCount() {
   const count = picks().filter((box) => box.checked).length;
-  document.querySelector("#selected-count").textContent = count ? `${count} selected` : "";
+  document.querySelector("#selected-count").textContent = count
+    ? interpolate(ngettext("%(count)s selected", "%(count)s selected", count), { count }, true) : "";
   for (const button of bulk.querySelectorAll("button")) button.disabled = count === 0;
 }
 

@@ -1,6 +1,7 @@
 // Who a conversation is shared with: a team menu for its owner, a label for everyone else.
 
 import { api } from "./api.js";
+import { gettext as _, interpolate } from "./i18n.js";
 import { clear, h } from "./util.js";
 
 export class ShareControl {
@@ -14,10 +15,11 @@ export class ShareControl {
     this.container.hidden = !conversation;
     if (!conversation) return;
     if (!permissions?.manage) {
-      const role = permissions?.add_turns ? "you can add to it" : "you can watch it";
-      this.container.append(h("span.share-label", {
-        text: `${conversation.owner}'s, shared in ${conversation.team?.name ?? "a team"} · ${role}`,
-      }));
+      const values = { owner: conversation.owner, team: conversation.team?.name ?? "" };
+      const text = permissions?.add_turns
+        ? _("%(owner)s’s, shared in %(team)s · you can add to it")
+        : _("%(owner)s’s, shared in %(team)s · you can watch it");
+      this.container.append(h("span.share-label", { text: interpolate(text, values, true) }));
       return;
     }
     if (this.teams === null) {
@@ -28,9 +30,10 @@ export class ShareControl {
       }
     }
     if (!this.teams.length && !conversation.team) return;
-    const select = h("select#share-team", { "aria-label": "Share with a team" },
-      h("option", { value: "" }, "Private"),
-      ...this.teams.map((team) => h("option", { value: String(team.id) }, `Shared · ${team.name}`)));
+    const select = h("select#share-team", { "aria-label": _("Share with a team") },
+      h("option", { value: "" }, _("Private")),
+      ...this.teams.map((team) => h("option", { value: String(team.id) },
+        interpolate(_("Shared · %(team)s"), { team: team.name }, true))));
     select.value = conversation.team ? String(conversation.team.id) : "";
     select.addEventListener("change", async () => {
       select.disabled = true;

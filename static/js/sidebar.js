@@ -2,7 +2,8 @@
 
 import { api } from "./api.js";
 import { icon } from "./icons.js";
-import { clear, debounce, h } from "./util.js";
+import { gettext as _, interpolate } from "./i18n.js";
+import { clear, conversationTitle, debounce, h } from "./util.js";
 
 export class Sidebar {
   constructor({ root, list, search, newButton, toggle, scrim, username, onOpen, onNew, onDeleted, onRenamed }) {
@@ -74,7 +75,7 @@ export class Sidebar {
   render() {
     clear(this.list);
     if (!this.items.length) {
-      this.list.append(h("li.list-note", { text: this.search.value ? "No conversation matches." : "No conversations yet." }));
+      this.list.append(h("li.list-note", { text: this.search.value ? _("No conversation matches.") : _("No conversations yet.") }));
       return;
     }
     for (const item of this.items) this.list.append(this.renderItem(item));
@@ -89,25 +90,27 @@ export class Sidebar {
         event.preventDefault();
         this.setOpen(false);
         this.onOpen(item.id);
-      } }, item.title || "Untitled");
+      } }, conversationTitle(item.title));
     const li = h(`li.conversation-item${active ? ".active" : ""}`, { dataset: { conversationId: item.id } }, link);
     if (item.owner !== this.username) {
       link.append(h("span.shared-by", { text: `${item.owner} · ${item.team?.name || ""}` }));
       return li;
     }
-    if (item.team) link.append(h("span.shared-by", { text: `Shared · ${item.team.name}` }));
+    if (item.team) link.append(h("span.shared-by", { text: interpolate(_("Shared · %(team)s"), { team: item.team.name }, true) }));
     li.append(
       h("div.item-actions", {},
-        h("button.btn.icon.tiny", { type: "button", title: "Rename", "aria-label": `Rename ${item.title}`,
+        h("button.btn.icon.tiny", { type: "button", title: _("Rename"),
+          "aria-label": interpolate(_("Rename %(title)s"), { title: conversationTitle(item.title) }, true),
           onclick: (event) => this.startRename(event.currentTarget.closest("li"), item) }, icon("pencil")),
-        h("button.btn.icon.tiny.danger", { type: "button", title: "Delete", "aria-label": `Delete ${item.title}`,
+        h("button.btn.icon.tiny.danger", { type: "button", title: _("Delete"),
+          "aria-label": interpolate(_("Delete %(title)s"), { title: conversationTitle(item.title) }, true),
           onclick: () => this.remove(item) }, icon("trash"))));
     return li;
   }
 
   startRename(li, item) {
     const input = h("input.rename-input", { type: "text", value: item.title === "Untitled" ? "" : item.title,
-      maxlength: 200, "aria-label": "New title" });
+      maxlength: 200, "aria-label": _("New title") });
     let finished = false;
     const finish = async (save) => {
       if (finished) return;
@@ -142,7 +145,8 @@ export class Sidebar {
   }
 
   async remove(item) {
-    if (!window.confirm(`Delete “${item.title}” and all its images? This cannot be undone.`)) return;
+    const question = _("Delete “%(title)s” and all its images? This cannot be undone.");
+    if (!window.confirm(interpolate(question, { title: conversationTitle(item.title) }, true))) return;
     try {
       await api.deleteConversation(item.id);
     } catch (error) {

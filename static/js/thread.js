@@ -1,14 +1,16 @@
 // The thread: one path through the turn tree, one card per turn, updated in place as events
 // arrive so images swap smoothly and nothing jumps.
 
+import { gettext as _, interpolate, pgettext } from "./i18n.js";
+import { valueLabel } from "./option-labels.js";
 import { RUNNING, finals, inputs, partials } from "./tree.js";
 import { describeBlock } from "./turn-errors.js";
-import { clear, formatDollars, formatElapsed, formatNumber, h, parseSize, preload } from "./util.js";
+import { clear, formatDollars, formatElapsed, formatNumber, h, parseSize, preload, withQuote } from "./util.js";
 
 const ERROR_TITLES = {
-  blocked: "Blocked by the provider’s safety system",
-  cancelled: "Cancelled",
-  failed: "This image could not be made",
+  blocked: _("Blocked by the provider’s safety system"),
+  cancelled: pgettext("turn status", "Cancelled"),
+  failed: _("This image could not be made"),
 };
 
 export class Thread {
@@ -87,9 +89,9 @@ export class Thread {
 
   createCard(turn) {
     const card = h("article.turn", { id: `turn-${turn.id}`, dataset: { turnId: turn.id },
-      "aria-label": `Turn ${turn.id}` });
+      "aria-label": interpolate(_("Turn %(number)s"), { number: turn.id }, true) });
     card.parts = {
-      switcher: h("nav.sibling-switcher", { "aria-label": "Versions of this prompt" }),
+      switcher: h("nav.sibling-switcher", { "aria-label": _("Versions of this prompt") }),
       inputs: h("div.turn-inputs"),
       prompt: h("p.prompt-text"),
       frames: h("div.frames"),
@@ -101,13 +103,13 @@ export class Thread {
     };
     const p = card.parts;
     const edit = h("button.btn.ghost.tiny.edit-prompt", { type: "button", dataset: { needsEdit: "" },
-      title: "Edit this prompt and send it as a new version",
-      "aria-label": "Edit this prompt and send it as a new version",
-      onclick: () => this.actions.editPrompt(this.tree.get(turn.id)) }, "Edit");
+      title: _("Edit this prompt and send it as a new version"),
+      "aria-label": _("Edit this prompt and send it as a new version"),
+      onclick: () => this.actions.editPrompt(this.tree.get(turn.id)) }, _("Edit"));
     const remove = h("button.btn.ghost.tiny.delete-turn", { type: "button", dataset: { needsEdit: "" },
-      title: "Delete this turn and the turns continued from it",
-      "aria-label": "Delete this turn and the turns continued from it",
-      onclick: () => this.actions.deleteTurn(this.tree.get(turn.id)) }, "Delete");
+      title: _("Delete this turn and the turns continued from it"),
+      "aria-label": _("Delete this turn and the turns continued from it"),
+      onclick: () => this.actions.deleteTurn(this.tree.get(turn.id)) }, _("Delete"));
     card.append(
       h("div.bubble", {}, h("div.bubble-head", {}, p.switcher, edit, remove), p.prompt, p.inputs),
       h("div.result", {}, p.frames, p.stage, p.error, p.revised, p.meta, p.actions),
@@ -118,7 +120,7 @@ export class Thread {
   updateCard(card, turn) {
     const p = card.parts;
     card.dataset.status = turn.status;
-    p.prompt.textContent = turn.prompt || "(variation)";
+    p.prompt.textContent = turn.prompt || _("(variation)");
     this.renderSwitcher(p.switcher, turn);
     this.renderInputs(p.inputs, turn);
     this.renderFrames(card, turn);
@@ -143,10 +145,10 @@ export class Thread {
       if (target) this.tree.select(target.id);
     };
     nav.append(
-      h("button.btn.icon.tiny", { type: "button", "aria-label": "Previous version", disabled: index === 0,
+      h("button.btn.icon.tiny", { type: "button", "aria-label": _("Previous version"), disabled: index === 0,
         onclick: () => go(-1) }, "‹"),
       h("span.sibling-count", { text: `${index + 1} / ${siblings.length}` }),
-      h("button.btn.icon.tiny", { type: "button", "aria-label": "Next version",
+      h("button.btn.icon.tiny", { type: "button", "aria-label": _("Next version"),
         disabled: index === siblings.length - 1, onclick: () => go(1) }, "›"),
     );
   }
@@ -159,8 +161,8 @@ export class Thread {
     clear(box);
     for (const image of images) {
       box.append(h("a.input-thumb", { href: image.url, target: "_blank", rel: "noopener",
-        title: image.role === "mask" ? "Mask" : "Reference image", dataset: { role: image.role } },
-      h("img", { src: image.thumbnail_url, alt: image.role === "mask" ? "Mask" : "Reference image",
+        title: image.role === "mask" ? _("Mask") : _("Reference image"), dataset: { role: image.role } },
+      h("img", { src: image.thumbnail_url, alt: image.role === "mask" ? _("Mask") : _("Reference image"),
         loading: "lazy" })));
     }
     box.hidden = !images.length;
@@ -193,11 +195,14 @@ export class Thread {
     if (!running) return;
     const got = partials(turn).length;
     const expected = Number(turn.options?.partial_images || 0);
-    let label = "Queued";
+    let label = pgettext("turn status", "Queued");
     if (turn.status === "streaming") {
-      if (got) label = expected ? `Refining · partial ${got} of ${expected}` : `Refining · partial ${got}`;
+      if (got && expected) label = interpolate(_("Refining · partial %(got)s of %(expected)s"), { got, expected }, true);
+      else if (got) label = interpolate(_("Refining · partial %(got)s"), { got }, true);
       else if (turn.progress) label = describeProgress(turn.progress);
-      else label = (turn.attempts || 1) > 1 ? `Generating · attempt ${turn.attempts}` : "Generating";
+      else if ((turn.attempts || 1) > 1) {
+        label = interpolate(_("Generating · attempt %(attempt)s"), { attempt: turn.attempts }, true);
+      } else label = pgettext("turn status", "Generating");
     }
     if (stage.dataset.label !== label) {
       stage.dataset.label = label;
@@ -205,7 +210,7 @@ export class Thread {
       stage.append(h("span.spinner", { "aria-hidden": "true" }), h("span.stage-label", { text: label }),
         h("span.elapsed", { "aria-hidden": "true", dataset: { since: turn.queued_at || new Date().toISOString() } }),
         h("button.btn.ghost.small.cancel", { type: "button", dataset: { needsEdit: "" },
-          onclick: () => this.actions.cancel(turn.id) }, "Cancel"));
+          onclick: () => this.actions.cancel(turn.id) }, _("Cancel")));
     }
     stage.querySelector(".elapsed").dataset.since = turn.queued_at || stage.querySelector(".elapsed").dataset.since;
     this.tickStage(stage);
@@ -230,20 +235,20 @@ export class Thread {
     box.dataset.key = key;
     clear(box);
     if (takenDown) {
-      box.append(h("strong", { text: "Taken down by moderation" }),
-        h("p", { text: "The site’s staff reviewed this image and took it down." }));
+      box.append(h("strong", { text: _("Taken down by moderation") }),
+        h("p", { text: _("The site’s staff reviewed this image and took it down.") }));
     }
     if (!failed) return;
     box.append(h("strong", { text: ERROR_TITLES[turn.status] }));
     if (turn.status === "blocked") box.append(...blockedDetails(turn.error?.message));
     else {
-      box.append(h("p", { text: turn.status === "cancelled" ? "You stopped this image before it finished."
-        : turn.error?.message || "Something went wrong." }));
+      box.append(h("p", { text: turn.status === "cancelled" ? _("You stopped this image before it finished.")
+        : turn.error?.message || _("Something went wrong.") }));
     }
     const editPrompt = h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
-      onclick: () => this.actions.editPrompt(turn) }, "Edit the prompt");
+      onclick: () => this.actions.editPrompt(turn) }, _("Edit the prompt"));
     const retry = h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
-      onclick: () => this.actions.retry(turn.id) }, turn.status === "blocked" ? "Retry unchanged" : "Retry");
+      onclick: () => this.actions.retry(turn.id) }, turn.status === "blocked" ? _("Retry unchanged") : _("Retry"));
     // A blocked prompt would most likely be blocked again: rewording it comes first.
     if (turn.status === "blocked") editPrompt.classList.add("primary");
     box.append(h("div.error-actions", {}, ...(turn.status === "blocked" ? [editPrompt, retry] : [retry, editPrompt])));
@@ -257,9 +262,9 @@ export class Thread {
     clear(details);
     if (!text) return;
     details.append(
-      h("summary", { text: "Revised prompt" }),
+      h("summary", { text: _("Revised prompt") }),
       h("p", { text }),
-      h("button.btn.ghost.small", { type: "button", onclick: () => this.actions.usePrompt(text) }, "Use this prompt"),
+      h("button.btn.ghost.small", { type: "button", onclick: () => this.actions.usePrompt(text) }, _("Use this prompt")),
     );
   }
 
@@ -268,9 +273,11 @@ export class Thread {
     const spend = describeSpend(turn);
     if (spend) bits.push(spend);
     if (turn.status === "completed" && turn.completed_at && turn.queued_at) {
-      bits.unshift(`done in ${formatElapsed(Date.parse(turn.completed_at) - Date.parse(turn.queued_at))}`);
+      const elapsed = formatElapsed(Date.parse(turn.completed_at) - Date.parse(turn.queued_at));
+      bits.unshift(interpolate(_("done in %(elapsed)s"), { elapsed }, true));
     }
-    const model = [turn.image_model, turn.options?.size, turn.options?.quality].filter(Boolean).join(" · ");
+    const quality = turn.options?.quality && valueLabel("quality", turn.options.quality);
+    const model = [turn.image_model, turn.options?.size, quality].filter(Boolean).join(" · ");
     if (model && turn.status === "completed") bits.unshift(model);
     const text = bits.join("  ·  ");
     meta.hidden = !text;
@@ -288,24 +295,31 @@ export class Thread {
     box.hidden = !done.length;
     const parentImage = turn.parent_id ? finals(this.tree.get(turn.parent_id))[0] : null;
     done.forEach((image, index) => {
-      const suffix = done.length > 1 ? ` ${index + 1}` : "";
-      const row = h("div.action-row", { role: "group", "aria-label": `Image${suffix} actions` },
+      // Of several images, each button names its image's number.
+      const several = done.length > 1;
+      const number = index + 1;
+      const numbered = (one, many) => (several ? interpolate(many, { number }, true) : one);
+      const row = h("div.action-row", { role: "group",
+        "aria-label": numbered(_("Image actions"), _("Image %(number)s actions")) },
         h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
-          onclick: () => this.actions.editFrom(turn.id) }, `Edit from here${suffix}`),
+          onclick: () => this.actions.editFrom(turn.id) }, numbered(_("Edit from here"), _("Edit from here %(number)s"))),
         h("button.btn.small", { type: "button", dataset: { needsEdit: "" },
-          onclick: () => this.actions.mask(turn, image) }, "Paint mask"),
+          onclick: () => this.actions.mask(turn, image) }, _("Paint mask")),
         parentImage ? h("button.btn.small", { type: "button",
-          onclick: () => this.actions.compare(parentImage, image) }, "Compare") : null,
-        h("a.btn.small", { href: `${image.url}?download=1`, download: "" }, "Download"),
+          onclick: () => this.actions.compare(parentImage, image) }, _("Compare")) : null,
+        h("a.btn.small", { href: `${image.url}?download=1`, download: "" }, _("Download")),
         h("button.btn.small.favourite-toggle", { type: "button", "aria-pressed": String(liked(image)),
-          title: liked(image) ? "In your favourites; press to remove it" : "Add to your favourites",
-          onclick: () => this.actions.toggleFavourite(image) }, liked(image) ? `★ Favourite${suffix}` : `☆ Favourite${suffix}`),
-        h("button.btn.small", { type: "button", onclick: () => this.actions.addToGallery(image) }, "Add to gallery"),
-        h("a.btn.small", { href: image.url, target: "_blank", rel: "noopener" }, "Open full size"),
-        h("button.btn.small.ghost", { type: "button", onclick: () => this.actions.flag(image) }, `Flag${suffix}`),
+          title: liked(image) ? _("In your favourites; press to remove it") : _("Add to your favourites"),
+          onclick: () => this.actions.toggleFavourite(image) },
+        `${liked(image) ? "★" : "☆"} ${numbered(_("Favourite"), _("Favourite %(number)s"))}`),
+        h("button.btn.small", { type: "button", onclick: () => this.actions.addToGallery(image) }, _("Add to gallery")),
+        h("a.btn.small", { href: image.url, target: "_blank", rel: "noopener" }, _("Open full size")),
+        h("button.btn.small.ghost", { type: "button", onclick: () => this.actions.flag(image) },
+          numbered(_("Flag"), _("Flag %(number)s"))),
         // A turn's only image goes with the turn; of several, each may go on its own.
-        done.length > 1 ? h("button.btn.small.ghost.delete-image", { type: "button", dataset: { needsEdit: "" },
-          onclick: () => this.actions.deleteImage(image, index + 1) }, `Delete image${suffix}`) : null);
+        several ? h("button.btn.small.ghost.delete-image", { type: "button", dataset: { needsEdit: "" },
+          onclick: () => this.actions.deleteImage(image, number) }, interpolate(_("Delete image %(number)s"),
+          { number }, true)) : null);
       box.append(row);
     });
   }
@@ -314,10 +328,12 @@ export class Thread {
 /** The provider's refusal in plain words: what it said, what it flagged, what to do. */
 function blockedDetails(message) {
   const { said, categories } = describeBlock(message);
-  const nodes = [h("p", { text: "The image provider’s safety system refused this request, so no image was made. "
-    + "Reword the prompt (or use other images) and send it again." })];
-  if (said) nodes.push(h("p.provider-said", {}, "The provider said: ", h("q", { text: said })));
-  if (categories.length) nodes.push(h("p.provider-said", { text: `It flagged: ${categories.join(", ")}.` }));
+  const nodes = [h("p", { text: _("The image provider’s safety system refused this request, so no image was made. Reword the prompt (or use other images) and send it again.") })];
+  if (said) nodes.push(h("p.provider-said", {}, withQuote(_("The provider said: %(quote)s"), said)));
+  if (categories.length) {
+    const flagged = categories.join(pgettext("list separator", ", "));
+    nodes.push(h("p.provider-said", { text: interpolate(_("It flagged: %(categories)s."), { categories: flagged }, true) }));
+  }
   return nodes;
 }
 
@@ -344,7 +360,9 @@ async function swapImage(frame, image, turn) {
   if (!loaded || frame.dataset.want !== src) return;
   const layer = h("img.layer.entering", {
     src,
-    alt: image.role === "partial" ? `Partial image ${(image.partial_index ?? 0) + 1}` : `Image for: ${turn.prompt}`,
+    alt: image.role === "partial"
+      ? interpolate(_("Partial image %(number)s"), { number: (image.partial_index ?? 0) + 1 }, true)
+      : interpolate(_("Image for: %(prompt)s"), { prompt: turn.prompt }, true),
     dataset: { role: image.role, imageId: image.id },
     width: image.width,
     height: image.height,
@@ -375,19 +393,22 @@ function describeSpend(turn) {
   if (RUNNING.has(turn.status)) {
     const estimate = turn.estimate;
     if (!estimate || (!estimate.tokens && !estimate.cost)) return "";
-    return `estimated ≈ ${formatNumber(estimate.tokens)} image tokens · ≈ ${formatDollars(estimate.cost)}`;
+    return interpolate(_("estimated ≈ %(tokens)s image tokens · ≈ %(cost)s"),
+      { tokens: formatNumber(estimate.tokens), cost: formatDollars(estimate.cost) }, true);
   }
   const tokens = turn.tokens;
   if (!tokens || (!tokens.total && !turn.cost)) return "";
-  const parts = [`actual ${formatNumber(tokens.input_image + tokens.output_image)} image tokens`];
+  const parts = [interpolate(_("actual %(tokens)s image tokens"),
+    { tokens: formatNumber(tokens.input_image + tokens.output_image) }, true)];
   const text = tokens.input_text + tokens.output_text;
-  if (text) parts.push(`${formatNumber(text)} text tokens`);
-  parts.push(turn.cost === null ? "no price set" : formatDollars(turn.cost));
+  if (text) parts.push(interpolate(_("%(tokens)s text tokens"), { tokens: formatNumber(text) }, true));
+  parts.push(turn.cost === null ? _("no price set") : formatDollars(turn.cost));
   return parts.join(" · ");
 }
 
 /** A gateway's progress in words (turn.progress): its stage, and its percent when it gave one. */
 function describeProgress({ stage, percent }) {
-  const name = { queued: "Queued at the provider", done: "Fetching the pictures" }[stage] || "Generating";
+  const name = { queued: _("Queued at the provider"), done: _("Fetching the pictures") }[stage]
+    || pgettext("turn status", "Generating");
   return percent == null ? name : `${name} · ${Math.round(percent)}%`;
 }

@@ -3,6 +3,8 @@
 // Each turn row carries the sequence of its latest change; a state older than what we hold is
 // ignored, so snapshots, POST answers and websocket events can arrive in any order.
 
+import { gettext as _ } from "./i18n.js";
+
 export const RUNNING = new Set(["queued", "streaming"]);
 const ROOT = "root";
 
@@ -147,12 +149,12 @@ export class TurnTree {
         break;
       case "turn.failed":
       case "turn.blocked":
-        turn.error = event.error || { code: "failed", message: "The image could not be made." };
+        turn.error = event.error || { code: "failed", message: _("The image could not be made.") };
         mergeSpend(turn, event);
         turn.completed_at = now;
         break;
       case "turn.cancelled":
-        turn.error = turn.error || { code: "cancelled", message: "Cancelled." };
+        turn.error = turn.error || { code: "cancelled", message: _("Cancelled.") };
         turn.completed_at = now;
         break;
       case "turn.images_changed":

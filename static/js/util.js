@@ -1,5 +1,7 @@
 // Small DOM and formatting helpers shared by the studio modules.
 
+import { gettext as _, formatCount, formatDollars as formatMoney, interpolate, language, pgettext } from "./i18n.js";
+
 /** Create an element: h("button.btn.primary", {type: "button", onclick}, "Send"). */
 export function h(tag, attrs = {}, ...children) {
   const [name, ...parts] = tag.split(/(?=[.#])/);
@@ -37,19 +39,26 @@ export function clear(node) {
   return node;
 }
 
+/** "42s", "3m 05s" in the page's language. */
 export function formatElapsed(ms) {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
+  if (seconds < 60) return interpolate(pgettext("elapsed time", "%(seconds)ss"), { seconds }, true);
+  return interpolate(pgettext("elapsed time", "%(minutes)sm %(seconds)ss"),
+    { minutes: Math.floor(seconds / 60), seconds: String(seconds % 60).padStart(2, "0") }, true);
 }
 
 export function formatNumber(value) {
-  return Number(value || 0).toLocaleString("en-US");
+  return formatCount(Number(value || 0));
 }
 
+/** US dollars with as many decimals as a small amount needs: $0.0042, $0.042, $1.25. */
 export function formatDollars(value) {
-  if (value < 0.01) return `$${value.toFixed(4)}`;
-  return `$${value.toFixed(value < 1 ? 3 : 2)}`;
+  return formatMoney(value, value < 0.01 ? 4 : value < 1 ? 3 : 2);
+}
+
+/** A date and time as the page's language writes it. */
+export function formatDateTime(iso) {
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
 
 export function parseSize(size) {
@@ -63,6 +72,17 @@ export function debounce(fn, ms) {
     clearTimeout(timer);
     timer = setTimeout(() => fn(...args), ms);
   };
+}
+
+/** A conversation's title; the server names one without a title "Untitled". */
+export function conversationTitle(title) {
+  return !title || title === "Untitled" ? _("Untitled") : title;
+}
+
+/** A sentence with a quoted text inside: ``format`` holds "%(quote)s" where the <q> goes. */
+export function withQuote(format, text) {
+  const [before, after = ""] = format.split("%(quote)s");
+  return [before, h("q", { text }), after];
 }
 
 export function truncate(text, length) {

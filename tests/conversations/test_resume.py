@@ -15,6 +15,7 @@ from conversations import engine, handback, resume
 from conversations.models import Image, Turn
 from conversations.services import cancel_turn
 from conversations.turn_output import TurnOutput
+from providers.models import Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,19 @@ def test_a_turn_is_created_as_a_background_response_and_keeps_its_resume_point(
     assert turn.upstream_response_id == turn.response_id
     assert turn.upstream_sequence > 0
     assert generations(sim) == {turn.response_id: 1}
+
+
+def test_a_provider_with_background_resume_switched_off_streams_as_before(
+    run, conversation, alice, sim
+):
+    Provider.objects.filter(from_environment=True).update(background_resume=False)
+
+    turn = run(conversation=conversation, author=alice, prompt="a red fox", options=PARTIALS)
+
+    (call,) = [r for r in sim.requests() if r["path"] == "/v1/responses"]
+    assert "background" not in call["json"] and call["json"]["stream"] is True
+    assert turn.status == "completed" and len(finals(turn)) == 1
+    assert not turn.upstream_response_id
 
 
 def test_a_turn_whose_worker_died_resumes_the_running_response(

@@ -71,7 +71,7 @@ def test_refresh_models_fills_the_catalogue_shown_on_the_page(staff_client, gate
     response = staff_client.post(f"/providers/{gateway.pk}/refresh/", follow=True)
     assert "2 models listed" in follow_messages(response)
     page = response.content.decode()
-    assert 'data-model="gpt-image-2"' in page and "2099-01-01" in page
+    assert 'data-model="gpt-image-2"' in page and "1 Jan 2099" in page
 
 
 def test_edit_keeps_the_key_when_left_empty_and_refuses_bad_input(staff_client, gateway):
@@ -114,3 +114,32 @@ def test_staff_set_the_site_default_model(staff_client, gateway):
     assert offered["default_model"] == f"{gateway.pk}:gpt-image-2"
     refused = staff_client.post("/providers/default/", {"default": f"{gateway.pk}:"}, follow=True)
     assert refused.status_code == 200
+
+
+def test_staff_switch_background_resume_off_and_on(staff_client, studio_settings):
+    added = staff_client.post(
+        "/providers/add/",
+        {"preset": "openai", "name": "Direct", "base_url": "https://api.openai.com/v1"},
+    )
+    assert added.status_code == 302
+    provider = Provider.objects.get(name="Direct")
+    assert provider.background_resume  # the OpenAI preset keeps background responses
+    form = {
+        "name": "Direct",
+        "base_url": provider.base_url,
+        "wire_profile": "openai",
+        "enabled": "on",
+        "endpoints": provider.endpoints,
+        "stored_ids": "on",
+        "max_retries": "2",
+        "timeout_seconds": "300",
+        "prices": "{}",
+    }
+    staff_client.post(f"/providers/{provider.pk}/edit/", form)
+    provider.refresh_from_db()
+    assert not provider.background_resume
+    staff_client.post(f"/providers/{provider.pk}/edit/", {**form, "background_resume": "on"})
+    provider.refresh_from_db()
+    assert provider.background_resume
+    page = staff_client.get(f"/providers/{provider.pk}/")
+    assert b'name="background_resume" checked' in page.content
