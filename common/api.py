@@ -9,6 +9,7 @@ import json
 from functools import wraps
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from common.errors import InvalidInput
@@ -22,13 +23,13 @@ def api_view(methods: list[str]):
         @require_http_methods(methods)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
-                return error_response("Log in first.", status=401)
+                return error_response(gettext("Log in first."), status=401)
             try:
                 return view(request, *args, **kwargs)
             except InvalidInput as exc:
                 return error_response(exc.message, field=exc.field, status=exc.status)
             except Http404:
-                return error_response("Not found.", status=404)
+                return error_response(gettext("Not found."), status=404)
 
         return wrapper
 
@@ -42,9 +43,9 @@ def json_body(request: HttpRequest) -> dict:
         body = json.loads(request.body)
     # RecursionError: an array or object nested thousands deep.
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise InvalidInput("The request body is not valid JSON.") from None
+        raise InvalidInput(gettext("The request body is not valid JSON.")) from None
     if not isinstance(body, dict):
-        raise InvalidInput("The request body must be a JSON object.")
+        raise InvalidInput(gettext("The request body must be a JSON object."))
     return body
 
 

@@ -13,17 +13,35 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext, ngettext_lazy, pgettext
 
 from common.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 3600
-NOUNS = {
-    "conversation": "conversations",
-    "invitation": "invitations",
-    "link": "links",
-    "flag": "flags",
+# Plural by the limit: "You created 1 conversation ...", "You created 20 conversations ...".
+LIMIT_REACHED = {
+    "conversation": ngettext_lazy(
+        "You created %(count)s conversation in the last hour, the most allowed.",
+        "You created %(count)s conversations in the last hour, the most allowed.",
+        "count",
+    ),
+    "invitation": ngettext_lazy(
+        "You created %(count)s invitation in the last hour, the most allowed.",
+        "You created %(count)s invitations in the last hour, the most allowed.",
+        "count",
+    ),
+    "link": ngettext_lazy(
+        "You created %(count)s link in the last hour, the most allowed.",
+        "You created %(count)s links in the last hour, the most allowed.",
+        "count",
+    ),
+    "flag": ngettext_lazy(
+        "You created %(count)s flag in the last hour, the most allowed.",
+        "You created %(count)s flags in the last hour, the most allowed.",
+        "count",
+    ),
 }
 
 
@@ -37,9 +55,16 @@ def check_creation_rate(user, kind: str) -> None:
     count = _count(f"studio:created:{kind}:{user.pk}:{window}")
     if count is not None and count > limit:
         minutes = max(1, math.ceil((WINDOW_SECONDS - now % WINDOW_SECONDS) / 60))
+        try_again = ngettext(
+            "Try again in %(count)s minute.", "Try again in %(count)s minutes.", minutes
+        )
         raise InvalidInput(
-            f"You created {limit} {NOUNS[kind]} in the last hour, the most allowed. "
-            f"Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+            # Chinese runs its sentences on without a space.
+            pgettext("one sentence after another", "%(first)s %(second)s")
+            % {
+                "first": LIMIT_REACHED[kind] % {"count": limit},
+                "second": try_again % {"count": minutes},
+            },
             status=429,
         )
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from conversations.models import Conversation, Image, Turn
 from conversations.presenters import image_preview
@@ -26,7 +27,7 @@ class ImageInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview_image(self, image: Image):
         return image_preview(image, height=64)
 
@@ -51,7 +52,7 @@ class ConversationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(turn_total=Count("turns"))
 
-    @admin.display(description="turns", ordering="turn_total")
+    @admin.display(description=_("turns"), ordering="turn_total")
     def turn_count(self, conversation: Conversation) -> int:
         return conversation.turn_total
 
@@ -87,12 +88,12 @@ class TurnAdmin(admin.ModelAdmin):
             .prefetch_related(Prefetch("images", queryset=finals, to_attr="final_images"))
         )
 
-    @admin.display(description="image")
+    @admin.display(description=_("image"))
     def preview(self, turn: Turn):
         finals = getattr(turn, "final_images", None)
         return image_preview(finals[0] if finals else None)
 
-    @admin.display(description="prompt", ordering="prompt")
+    @admin.display(description=_("prompt"), ordering="prompt")
     def short_prompt(self, turn: Turn) -> str:
         return turn.prompt if len(turn.prompt) <= 80 else f"{turn.prompt[:79]}…"
 
@@ -120,11 +121,11 @@ class ImageAdmin(admin.ModelAdmin):
     readonly_fields = ("preview_image", "moderation", "stored_as")
     exclude = ("file", "preview", "thumbnail")
 
-    @admin.display(description="preview")
+    @admin.display(description=_("preview"))
     def preview_image(self, image: Image):
         return image_preview(image)
 
-    @admin.display(description="stored as")
+    @admin.display(description=_("stored as"))
     def stored_as(self, image: Image) -> str:
         return (
             ", ".join(

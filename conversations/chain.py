@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from conversations.models import Image, Turn
 from providers.clients import profile_for
@@ -24,10 +25,15 @@ from upstream.stream import ImagesResult, ImageStream
 
 RESEND_IMAGE = Turn.Continuation.RESEND_IMAGE
 
+# Stored in English; the sentence is its own msgid, translated when shown (presenters).
 NOTES = {
-    Turn.Continuation.PREVIOUS_RESPONSE_ID: "Continued from the parent's stored response.",
-    Turn.Continuation.IMAGE_CALL: "Referenced the parent's image by its image-call id.",
-    Turn.Continuation.RESEND_IMAGE: "Resent the parent's image as input.",
+    Turn.Continuation.PREVIOUS_RESPONSE_ID: gettext_noop(
+        "Continued from the parent's stored response."
+    ),
+    Turn.Continuation.IMAGE_CALL: gettext_noop(
+        "Referenced the parent's image by its image-call id."
+    ),
+    Turn.Continuation.RESEND_IMAGE: gettext_noop("Resent the parent's image as input."),
     Turn.Continuation.NONE: "",
 }
 

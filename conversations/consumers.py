@@ -15,8 +15,12 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 
+from common.translate import language_of_scope
 from conversations.events import group_name, user_group_name
+from conversations.failures import failure_text
 from conversations.models import Conversation
 from conversations.relayed import RelayedSequences
 from conversations.selectors import conversation_snapshot, get_conversation_for_user
@@ -36,6 +40,8 @@ MESSAGES_PER_SECOND = 5.0
 
 class ConversationConsumer(AsyncWebsocketConsumer):
     conversation = None
+    # Chosen at connect as a page's is (the language cookie, else Accept-Language).
+    language: str = settings.LANGUAGE_CODE
     relayed: RelayedSequences
     # Snapshots and events go out one at a time: a resync reads its snapshot while events
     # keep arriving, and an event sent during that read would be followed by a snapshot
@@ -54,6 +60,7 @@ class ConversationConsumer(AsyncWebsocketConsumer):
                 self.resync_task.cancel()
 
     async def connect(self) -> None:
+        self.language = language_of_scope(self.scope)
         conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
         self.conversation = await database_sync_to_async(get_conversation_for_user)(
             self.scope.get("user"), conversation_id
@@ -110,9 +117,13 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         return latest is not None and latest > self.relayed.covered
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        with translation.override(self.language):
+            await self._answer(text_data, bytes_data)
+
+    async def _answer(self, text_data: str | None, bytes_data: bytes | None) -> None:
         self.budget = self.budget or MessageBudget()
         if not self.budget.take():
-            await self.send_error("Too many messages; slow down.")
+            await self.send_error(gettext("Too many messages; slow down."))
             return
         message, problem = _parse(text_data, bytes_data)
         if problem:
@@ -122,16 +133,18 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         elif message["type"] == "resume":
             after = message.get("after", 0)
             if not _is_sequence(after):
-                await self.send_error("'after' must be a whole number of 0 or more.")
+                await self.send_error(gettext("'after' must be a whole number of 0 or more."))
             else:
                 await self.send_snapshot(after=after)
         else:
             await self.send_error(
-                f"Unknown message type {message['type']!r}; send 'ping' or 'resume'."
+                gettext("Unknown message type %(type)r; send 'ping' or 'resume'.")
+                % {"type": message["type"]}
             )
 
     async def turn_event(self, message: dict[str, Any]) -> None:
-        event = message["event"]
+        # Written once for every viewer: its failure is said again in this socket's language.
+        event = _in_language(message["event"], self.language)
         async with self.sending:
             # Skipped when a snapshot this socket was sent already covered it.
             if self.relayed.admit(event):
@@ -154,8 +167,8 @@ class ConversationConsumer(AsyncWebsocketConsumer):
             await self.send_json(snapshot)
 
     async def read_snapshot(self, *, after: int) -> dict[str, Any]:
-        return await database_sync_to_async(conversation_snapshot)(
-            self.conversation, user=self.scope["user"], after=after
+        return await database_sync_to_async(_snapshot_in)(
+            self.language, self.conversation, user=self.scope["user"], after=after
         )
 
     async def send_error(self, message: str) -> None:
@@ -165,18 +178,34 @@ class ConversationConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(content, separators=(",", ":")))
 
 
+def _snapshot_in(language: str, conversation: Conversation, **kwargs: Any) -> dict[str, Any]:
+    with translation.override(language):
+        return conversation_snapshot(conversation, **kwargs)
+
+
+def _in_language(event: dict[str, Any], language: str) -> dict[str, Any]:
+    error = event.get("error")
+    if not isinstance(error, dict) or not error.get("detail"):
+        return event
+    with translation.override(language):
+        message = failure_text(error["detail"], error.get("message") or "")
+    return {**event, "error": {**error, "message": message}}
+
+
 def _parse(text_data: str | None, bytes_data: bytes | None) -> tuple[dict | None, str | None]:
     if text_data is None:
-        return None, "Send JSON text frames, not binary."
+        return None, gettext("Send JSON text frames, not binary.")
     # The limit is in bytes, as documented, whatever characters the frame carries.
     if len(text_data) > MAX_MESSAGE_BYTES or len(text_data.encode()) > MAX_MESSAGE_BYTES:
-        return None, f"Messages are limited to {MAX_MESSAGE_BYTES} bytes."
+        return None, gettext("Messages are limited to %(count)s bytes.") % {
+            "count": MAX_MESSAGE_BYTES
+        }
     try:
         message = json.loads(text_data)
     except (ValueError, RecursionError):
-        return None, "That message is not valid JSON."
+        return None, gettext("That message is not valid JSON.")
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
-        return None, "A message must be a JSON object with a string 'type'."
+        return None, gettext("A message must be a JSON object with a string 'type'.")
     return message, None
 
 

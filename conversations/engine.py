@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from conversations import resume, streams
+from conversations import failures, resume, streams
 from conversations.chain import UpstreamCall, plan_call
 from conversations.events import record_and_announce
 from conversations.models import Turn
@@ -102,7 +102,7 @@ def _give_up_if_exhausted(turn_id: int, claimable: Q) -> None:
     if exhausted is not None:
         TurnOutput(exhausted).fail(
             "attempts_exhausted",
-            f"This turn was started {exhausted.attempts} times without finishing; giving up.",
+            failures.failure("attempts_exhausted", attempts=exhausted.attempts),
         )
 
 
@@ -129,7 +129,7 @@ def _run_claimed(turn: Turn, client: UpstreamClient) -> None:
             return
         except Exception:
             log.exception("turn %s failed unexpectedly", turn.pk)
-            output.fail("internal_error", "Something went wrong on our side; try again.")
+            output.fail("internal_error", failures.failure("internal_error"))
             return
 
 

@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 
+from conversations.failures import failure_text
 from conversations.models import Conversation, Image, Turn
 
 # Partial previews are steps toward a final image, not results: they are left out.
@@ -75,7 +76,7 @@ def _turn(turn: Turn, images: list[Image], zipped: zipfile.ZipFile) -> dict[str,
         "text_model": turn.text_model or None,
         "options": turn.options,
         "status": turn.status,
-        "error": turn.error_message or None,
+        "error": failure_text(turn.error_detail, turn.error_message) or None,
         "queued_at": turn.queued_at.isoformat(),
         "completed_at": turn.completed_at.isoformat() if turn.completed_at else None,
         "images": files,

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from PIL import Image as PILImage
 from PIL import ImageFile, UnidentifiedImageError
 
@@ -73,28 +74,43 @@ def _decoded(
     data: bytes, *, max_bytes: int, max_pixels: int, label: str
 ) -> Iterator[tuple[PILImage.Image, ImageInfo]]:
     if not data:
-        raise InvalidImage(f"The {label} is empty.")
+        raise InvalidImage(gettext("The %(label)s is empty.") % {"label": label})
     if len(data) > max_bytes:
         raise InvalidImage(
-            f"The {label} is {len(data) / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes / 1_048_576:.0f} MB."
+            gettext("The %(label)s is %(size)s MB; the limit is %(limit)s MB.")
+            % {
+                "label": label,
+                "size": f"{len(data) / 1_048_576:.1f}",
+                "limit": f"{max_bytes / 1_048_576:.0f}",
+            }
         )
     if data.lstrip()[:5].lower() in (b"<?xml", b"<svg ") or b"<svg" in data[:512].lower():
-        raise InvalidImage(f"The {label} is an SVG drawing; use a PNG, JPEG or WebP image.")
+        raise InvalidImage(
+            gettext("The %(label)s is an SVG drawing; use a PNG, JPEG or WebP image.")
+            % {"label": label}
+        )
     try:
         with PILImage.open(io.BytesIO(data)) as image:
             kind = ACCEPTED_FORMATS.get(image.format or "")
             if kind is None:
                 raise InvalidImage(
-                    f"The {label} is a {image.format or 'unknown'} file; "
-                    "use a PNG, JPEG or WebP image."
+                    gettext("The %(label)s is a %(format)s file; use a PNG, JPEG or WebP image.")
+                    % {"label": label, "format": image.format or gettext("unknown")}
                 )
             width, height = image.size
             # Checked before decoding, so a decompression bomb never expands in memory.
             if width * height > max_pixels:
                 raise InvalidImage(
-                    f"The {label} is {width}x{height} pixels; the limit is "
-                    f"{max_pixels / 1_000_000:.0f} megapixels."
+                    gettext(
+                        "The %(label)s is %(width)sx%(height)s pixels; the limit is "
+                        "%(limit)s megapixels."
+                    )
+                    % {
+                        "label": label,
+                        "width": width,
+                        "height": height,
+                        "limit": f"{max_pixels / 1_000_000:.0f}",
+                    }
                 )
             has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
             _decode_fully(image, label)
@@ -116,17 +132,23 @@ def _decode_fully(image: PILImage.Image, label: str) -> None:
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             image.load()
     except PILImage.DecompressionBombWarning:
-        raise InvalidImage(f"The {label} expands to too many pixels to be safe.") from None
+        raise InvalidImage(_too_many_pixels(label)) from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 def _unreadable_message(label: str, exc: Exception) -> str:
     if isinstance(exc, UnidentifiedImageError):
-        return f"The {label} is not an image we can read; use a PNG, JPEG or WebP image."
+        return gettext(
+            "The %(label)s is not an image we can read; use a PNG, JPEG or WebP image."
+        ) % {"label": label}
     if isinstance(exc, PILImage.DecompressionBombError):
-        return f"The {label} expands to too many pixels to be safe."
-    return f"The {label} is damaged or cut short and cannot be read."
+        return _too_many_pixels(label)
+    return gettext("The %(label)s is damaged or cut short and cannot be read.") % {"label": label}
+
+
+def _too_many_pixels(label: str) -> str:
+    return gettext("The %(label)s expands to too many pixels to be safe.") % {"label": label}
 
 
 # CreateImageEditRequest.mask: "a valid PNG file, less than 4MB".
@@ -152,9 +174,11 @@ def _mask_under_limit(mask: PILImage.Image, data: bytes) -> tuple[PILImage.Image
     if len(slim) < MASK_MAX_BYTES:
         return PILImage.open(io.BytesIO(slim)), slim
     raise InvalidImage(
-        f"The mask is {len(slim) / 1_048_576:.1f} MB even after compressing it, and image "
-        f"providers take masks under {MASK_MAX_BYTES / 1_048_576:.3g} MB; paint it with fewer "
-        "fine details or use a smaller image."
+        gettext(
+            "The mask is %(size)s MB even after compressing it, and image providers take masks "
+            "under %(limit)s MB; paint it with fewer fine details or use a smaller image."
+        )
+        % {"size": f"{len(slim) / 1_048_576:.1f}", "limit": f"{MASK_MAX_BYTES / 1_048_576:.3g}"}
     )
 
 
@@ -172,8 +196,16 @@ def _as_mask(
 ) -> tuple[PILImage.Image, bytes]:
     if mask.size != tuple(size):
         raise InvalidImage(
-            f"The mask is {mask.size[0]}x{mask.size[1]} but the image it edits is "
-            f"{size[0]}x{size[1]}; paint the mask on that image so they match."
+            gettext(
+                "The mask is %(mask_width)sx%(mask_height)s but the image it edits is "
+                "%(width)sx%(height)s; paint the mask on that image so they match."
+            )
+            % {
+                "mask_width": mask.size[0],
+                "mask_height": mask.size[1],
+                "width": size[0],
+                "height": size[1],
+            }
         )
     has_alpha = mask.mode in ("RGBA", "LA", "PA") or "transparency" in mask.info
     if has_alpha and mask.format == "PNG":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def _default_profile() -> str:
@@ -41,24 +42,24 @@ class Conversation(models.Model):
 
 class Turn(models.Model):
     class Status(models.TextChoices):
-        QUEUED = "queued"
-        STREAMING = "streaming"
-        COMPLETED = "completed"
-        FAILED = "failed"
-        CANCELLED = "cancelled"
-        BLOCKED = "blocked"
+        QUEUED = "queued", _("queued")
+        STREAMING = "streaming", _("streaming")
+        COMPLETED = "completed", _("completed")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+        BLOCKED = "blocked", _("blocked")
 
     class ApiMode(models.TextChoices):
-        RESPONSES = "responses", "Responses API with the image tool"
-        GENERATE = "generate", "Images API: generate"
-        EDIT = "edit", "Images API: edit"
-        VARIATION = "variation", "Images API: variation"
+        RESPONSES = "responses", _("Responses API with the image tool")
+        GENERATE = "generate", _("Images API: generate")
+        EDIT = "edit", _("Images API: edit")
+        VARIATION = "variation", _("Images API: variation")
 
     class Continuation(models.TextChoices):
-        NONE = "", "none"
-        PREVIOUS_RESPONSE_ID = "previous_response_id"
-        IMAGE_CALL = "image_call"
-        RESEND_IMAGE = "resend_image"
+        NONE = "", _("none")
+        PREVIOUS_RESPONSE_ID = "previous_response_id", _("previous response id")
+        IMAGE_CALL = "image_call", _("image call")
+        RESEND_IMAGE = "resend_image", _("resent image")
 
     RUNNING = (Status.QUEUED, Status.STREAMING)
     FINISHED = (Status.COMPLETED, Status.FAILED, Status.CANCELLED, Status.BLOCKED)
@@ -102,7 +103,10 @@ class Turn(models.Model):
     estimated_tokens = models.PositiveIntegerField(default=0)
     estimated_cost = models.DecimalField(max_digits=12, decimal_places=6, default=0)
     error_code = models.CharField(max_length=120, blank=True)
+    # In English; error_detail is its code and values, shown in each reader's language
+    # (conversations.failures).
     error_message = models.TextField(blank=True)
+    error_detail = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     # The background response this turn streams and the sequence number of the last event
     # recorded from it (conversations.resume): a later attempt resumes after that event.
@@ -146,15 +150,15 @@ class ImageQuerySet(models.QuerySet):
 
 class Image(models.Model):
     class Role(models.TextChoices):
-        REFERENCE = "reference"
-        MASK = "mask"
-        PARTIAL = "partial"
-        FINAL = "final"
+        REFERENCE = "reference", _("reference image")
+        MASK = "mask", _("mask")
+        PARTIAL = "partial", _("partial image")
+        FINAL = "final", _("final image")
 
     class Moderation(models.TextChoices):
-        VISIBLE = "", "visible"
-        HIDDEN = "hidden"
-        REMOVED = "removed"
+        VISIBLE = "", _("visible")
+        HIDDEN = "hidden", _("hidden")
+        REMOVED = "removed", _("removed")
 
     turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="images")
     role = models.CharField(max_length=20, choices=Role)

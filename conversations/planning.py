@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext, pgettext
 
 from common.errors import InvalidInput
 from common.text import clean_text
+from common.translate import user_message
 from conversations import imaging
 from conversations.models import Conversation, Image, Turn
 from providers.models import Provider
@@ -66,12 +68,13 @@ def read_prompt(*, api_mode: Any, prompt: Any) -> str:
     """The API mode is known and the prompt is text (required unless a variation)."""
     if api_mode not in Turn.ApiMode.values:
         raise InvalidInput(
-            f"Unknown API mode {api_mode!r}; choose one of {', '.join(Turn.ApiMode.values)}.",
+            gettext("Unknown API mode %(mode)r; choose one of %(modes)s.")
+            % {"mode": api_mode, "modes": ", ".join(Turn.ApiMode.values)},
             field="api_mode",
         )
     prompt = clean_text(prompt, field="prompt", max_length=None)
     if not prompt and api_mode != Turn.ApiMode.VARIATION:
-        raise InvalidInput("Write a prompt first.", field="prompt")
+        raise InvalidInput(gettext("Write a prompt first."), field="prompt")
     return prompt
 
 
@@ -85,7 +88,11 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
     merged.pop("moderation", None)
     choice = _choose(conversation=conversation, options=merged, api_mode=api_mode)
     references = [
-        _check_upload(upload, label=f"reference image {i + 1}", field="references")
+        _check_upload(
+            upload,
+            label=gettext("reference image %(number)s") % {"number": i + 1},
+            field="references",
+        )
         for i, upload in enumerate(request.references)
     ]
     parent_image = _parent_image(parent)
@@ -108,7 +115,7 @@ def plan_turn(*, request: TurnRequest, prompt: str) -> TurnPlan:
 
 def options_dict(options: Any) -> dict[str, Any]:
     if not isinstance(options, dict):
-        raise InvalidInput("Options must be a JSON object.", field="options")
+        raise InvalidInput(gettext("Options must be a JSON object."), field="options")
     return {str(key): value for key, value in options.items() if value not in (None, "")}
 
 
@@ -127,15 +134,18 @@ def _choose(*, conversation: Conversation, options: dict, api_mode: str) -> Choi
 
 def _check_parent(*, conversation: Conversation, parent: Turn) -> None:
     if parent.conversation_id != conversation.pk:
-        raise InvalidInput("That earlier turn belongs to another conversation.", field="parent_id")
+        raise InvalidInput(
+            gettext("That earlier turn belongs to another conversation."), field="parent_id"
+        )
     if parent.status != Turn.Status.COMPLETED:
         raise InvalidInput(
-            "You can continue only from a turn that finished with an image.", field="parent_id"
+            gettext("You can continue only from a turn that finished with an image."),
+            field="parent_id",
         )
     finals = parent.images.filter(role=Image.Role.FINAL)
     if not finals.filter(moderation=Image.Moderation.VISIBLE).exists():
         raise InvalidInput(
-            "Moderation took down that turn's image; continue from another one.",
+            gettext("Moderation took down that turn's image; continue from another one."),
             field="parent_id",
         )
 
@@ -158,10 +168,12 @@ def _check_upload(
 def _check_mask(mask: Upload, *, source: tuple[int, int] | None) -> imaging.CheckedImage:
     if source is None:
         raise InvalidInput(
-            "A mask needs an image to edit: continue from an image or add a reference image.",
+            gettext(
+                "A mask needs an image to edit: continue from an image or add a reference image."
+            ),
             field="mask",
         )
-    return _check_upload(mask, label="mask", field="mask", mask_for=source)
+    return _check_upload(mask, label=pgettext("an upload", "mask"), field="mask", mask_for=source)
 
 
 def _parent_image(parent: Turn | None) -> Image | None:
@@ -182,8 +194,11 @@ def _source_size(
         return (references[0].info.width, references[0].info.height)
     if api_mode in IMAGE_MODES:
         raise InvalidInput(
-            f"The {api_mode} mode needs an image: add a reference image or continue from a "
-            "turn with an image.",
+            gettext(
+                "The %(mode)s mode needs an image: add a reference image or continue from a "
+                "turn with an image."
+            )
+            % {"mode": api_mode},
             field="references",
         )
     return None
@@ -211,18 +226,22 @@ def _validate_options(
             spec=choice.spec,
         )
     except InvalidRequest as exc:
-        raise InvalidInput(exc.message, field=exc.param or "options") from None
+        raise InvalidInput(user_message(exc), field=exc.param or "options") from None
     except ValueError as exc:
         raise InvalidInput(str(exc), field="options") from None
     # These would silently answer one image; refusing is better than a surprise.
     if normalized.get("n", 1) > 1 and api_mode == Turn.ApiMode.RESPONSES:
         raise InvalidInput(
-            "The Responses API draws one image per turn; ask for several in the prompt or "
-            "use the Images API.",
+            gettext(
+                "The Responses API draws one image per turn; ask for several in the prompt or "
+                "use the Images API."
+            ),
             field="n",
         )
     if normalized.get("n", 1) > 1 and not profile.supports_n:
         raise InvalidInput(
-            f"The {profile.name} provider returns one image per request; ask for 1.", field="n"
+            gettext("The %(provider)s provider returns one image per request; ask for 1.")
+            % {"provider": profile.name},
+            field="n",
         )
     return normalized

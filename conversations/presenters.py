@@ -9,7 +9,9 @@ from typing import Any
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
+from conversations.failures import failure_text
 from conversations.models import Conversation, Image, Turn
 
 # Fields other apps add to a conversation's JSON (moderation adds "moderation", the level a
@@ -94,12 +96,13 @@ def present_turn(turn: Turn, images: list[Image] | None = None) -> dict[str, Any
         "response_id": turn.response_id or None,
         "previous_response_id": turn.previous_response_id or None,
         "continuation": turn.continuation or None,
-        "continuation_note": turn.continuation_note or None,
+        # A note with values (which provider, which response) has no translation: as stored.
+        "continuation_note": gettext(turn.continuation_note) if turn.continuation_note else None,
         "revised_prompt": turn.revised_prompt or None,
         "assistant_text": turn.assistant_text or None,
         "usage": turn.usage or None,
         **present_spend(turn),
-        "error": _error(turn),
+        "error": present_error(turn),
         "attempts": turn.attempts,
         "queued_at": _iso(turn.queued_at),
         "started_at": _iso(turn.started_at),
@@ -156,10 +159,16 @@ def turn_event(turn: Turn, kind: str, **fields: Any) -> dict[str, Any]:
     }
 
 
-def _error(turn: Turn) -> dict[str, str] | None:
+def present_error(turn: Turn) -> dict[str, Any] | None:
+    """Why the turn failed, in the active language; ``detail`` lets a reader in another
+    language (a websocket's) say it again in theirs (conversations.failures)."""
     if not (turn.error_code or turn.error_message):
         return None
-    return {"code": turn.error_code, "message": turn.error_message}
+    return {
+        "code": turn.error_code,
+        "message": failure_text(turn.error_detail, turn.error_message),
+        "detail": turn.error_detail or None,
+    }
 
 
 def _dollars(value: Decimal | int | None) -> float | None:

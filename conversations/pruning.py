@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from common.errors import InvalidInput
 from conversations.events import record_and_announce
@@ -34,12 +35,16 @@ def delete_turn(*, turn: Turn, user) -> list[int]:
     branch = branch_ids(turn)
     turns = Turn.objects.filter(pk__in=branch)
     if turns.filter(status__in=Turn.RUNNING).exists():
-        raise InvalidInput("A turn in this branch is still running; cancel it or wait for it.")
+        raise InvalidInput(
+            gettext("A turn in this branch is still running; cancel it or wait for it.")
+        )
     owner = turn.conversation.owner_id == user.pk
     if not owner and turns.exclude(author=user).exists():
         raise InvalidInput(
-            "This branch holds turns other people wrote; only the conversation's owner can "
-            "delete it.",
+            gettext(
+                "This branch holds turns other people wrote; only the conversation's owner can "
+                "delete it."
+            ),
             status=403,
         )
     images = list(Image.objects.filter(turn__in=branch))
@@ -55,15 +60,15 @@ def delete_image(*, image: Image, user) -> Turn:
     """Delete one of a turn's finished images; the turn keeps the others."""
     turn = image.turn
     if image.role != Image.Role.FINAL:
-        raise InvalidInput("Only a turn's finished images can be deleted on their own.")
+        raise InvalidInput(gettext("Only a turn's finished images can be deleted on their own."))
     if turn.conversation.owner_id != user.pk and turn.author_id != user.pk:
         raise InvalidInput(
-            "Only the conversation's owner and the turn's author can delete its images.",
+            gettext("Only the conversation's owner and the turn's author can delete its images."),
             status=403,
         )
     others = turn.images.filter(role=Image.Role.FINAL, moderation=VISIBLE).exclude(pk=image.pk)
     if not others.exists():
-        raise InvalidInput("This is the turn's only image; delete the turn instead.")
+        raise InvalidInput(gettext("This is the turn's only image; delete the turn instead."))
     _check_guards([], [image.pk])
     with transaction.atomic():
         Image.objects.filter(pk=image.pk).delete()

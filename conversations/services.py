@@ -8,10 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from common.errors import InvalidInput
 from common.text import clean_text
-from conversations import admission, streams
+from conversations import admission, failures, streams
 from conversations.admission import Applicant, Candidate
 from conversations.dispatch import dispatch_turn
 from conversations.events import check_access_on_commit, record_and_announce
@@ -58,7 +59,7 @@ def share_conversation(*, conversation: Conversation, team_id: Any) -> Conversat
         team = None
     else:
         if not may_share_with(conversation.owner, team_id):
-            raise InvalidInput("That team does not exist.", field="team_id", status=404)
+            raise InvalidInput(gettext("That team does not exist."), field="team_id", status=404)
         team = int(team_id)
     was_shared = conversation.team_id is not None
     with transaction.atomic():
@@ -157,7 +158,8 @@ def cancel_turn(*, turn: Turn) -> Turn:
             status=Turn.Status.CANCELLED,
             completed_at=timezone.now(),
             error_code="cancelled",
-            error_message="Cancelled.",
+            error_message=failures.english(failures.failure("cancelled")),
+            error_detail=failures.stored(failures.failure("cancelled")),
         )
         turn.refresh_from_db()
         if not updated:
@@ -170,12 +172,14 @@ def cancel_turn(*, turn: Turn) -> Turn:
 def retry_turn(*, turn: Turn, author) -> Turn:
     """Start the same request again as a sibling of ``turn``, keeping the failed one."""
     if turn.is_running:
-        raise InvalidInput("This turn is still running; cancel it first or wait for it.")
+        raise InvalidInput(gettext("This turn is still running; cancel it first or wait for it."))
     originals = turn.images.filter(role__in=[Image.Role.REFERENCE, Image.Role.MASK])
     if originals.exclude(moderation=Image.Moderation.VISIBLE).exists():
         raise InvalidInput(
-            "Moderation took down an image this turn sent, so it cannot be sent again; start "
-            "a new turn instead."
+            gettext(
+                "Moderation took down an image this turn sent, so it cannot be sent again; start "
+                "a new turn instead."
+            )
         )
     inputs: dict[str, list[Upload]] = {}
     for image in originals:

@@ -22,6 +22,7 @@ from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
+from conversations import failures
 from conversations.models import Turn
 from conversations.turn_output import TurnOutput
 
@@ -45,8 +46,7 @@ def sweep_stuck_turns(*, redispatch: Callable[[int], None]) -> dict[str, int]:
         if turn.attempts >= settings.TURN_MAX_ATTEMPTS:
             TurnOutput(turn).fail(
                 "stuck",
-                "This turn stopped making progress and was given up after "
-                f"{turn.attempts} attempts; try again.",
+                failures.failure("stuck", attempts=turn.attempts),
             )
             counts["failed"] += 1
         else:

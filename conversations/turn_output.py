@@ -13,19 +13,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from conversations import outcomes, previews
+from conversations import failures, outcomes, previews
 from conversations.events import record_and_announce, record_quietly
 from conversations.models import Image, Turn
-from conversations.presenters import present_image, present_spend
+from conversations.presenters import present_error, present_image, present_spend
 from conversations.recording import discard_attempt_output, keeping_files_on_commit, store_image
 from upstream.errors import StreamClosed, UpstreamError
 from upstream.events import ProgressEvent
+from upstream.messages import UserMessage
 from upstream.stream import FinalImage, PartialImage, failure_usage
-
-MODERATION_MESSAGE = (
-    "The image provider's safety system blocked this request. Rephrase the prompt or use "
-    "other images."
-)
 
 
 class TurnOutput:
@@ -106,8 +102,9 @@ class TurnOutput:
 
     def complete(self, *, response_id: str | None, usage: dict, text: str) -> None:
         if not self.finals:
-            message = text.strip() or "The image provider finished without an image."
-            self.fail("no_image", message[:2000], usage=usage)
+            said = text.strip()[:2000]
+            message = failures.provider_words(said) if said else failures.failure("no_image")
+            self.fail("no_image", message, usage=usage)
             return
         spent = self._spent(usage, images=len(self.finals))
         try:
@@ -165,7 +162,7 @@ class TurnOutput:
         if exc.is_moderation_block:
             self.block(exc, usage=usage)
         else:
-            self.fail(exc.code or type(exc).__name__, exc.user_message, usage=usage)
+            self.fail(exc.code or type(exc).__name__, failures.from_error(exc), usage=usage)
 
     def block(self, exc: UpstreamError, *, usage: dict | None = None) -> None:
         """The provider's safety system refused: the turn ends blocked and goes to review."""
@@ -179,18 +176,21 @@ class TurnOutput:
                     categories=exc.moderation_categories,
                 )
 
-    def fail(self, code: str, message: str, *, usage: dict | None = None) -> None:
+    def fail(self, code: str, message: UserMessage | str, *, usage: dict | None = None) -> None:
+        """End the turn failed; ``message`` is a failure's code and values (conversations.
+        failures), or a text that has none and is shown as it is."""
         with transaction.atomic():
             self._end(Turn.Status.FAILED, code, message, usage)
 
-    def _end(self, status: str, code: str, message: str, usage: dict | None) -> bool:
+    def _end(self, status: str, code: str, message: UserMessage | str, usage: dict | None) -> bool:
         """Finish a running turn with an error and what it used; False if already finished."""
         kind = "turn.blocked" if status == Turn.Status.BLOCKED else "turn.failed"
         updated = Turn.objects.filter(pk=self.turn.pk, status__in=Turn.RUNNING).update(
             status=status,
             completed_at=timezone.now(),
             error_code=code[:120],
-            error_message=message,
+            error_message=message if isinstance(message, str) else failures.english(message),
+            error_detail={} if isinstance(message, str) else failures.stored(message),
             **self._spent(usage, images=0),
         )
         if not updated:
@@ -199,7 +199,7 @@ class TurnOutput:
         record_and_announce(
             self.turn,
             kind,
-            error={"code": self.turn.error_code, "message": self.turn.error_message},
+            error=present_error(self.turn),
             **present_spend(self.turn),
         )
         return True
@@ -241,11 +241,11 @@ def _decode(b64: str) -> bytes:
     try:
         return base64.b64decode(b64, validate=True)
     except (binascii.Error, ValueError):
-        raise UpstreamError(
-            "The image provider sent an image that could not be decoded.", code="bad_image_data"
-        ) from None
+        raise UpstreamError(failures.FAILURES["bad_image_data"], code="bad_image_data") from None
 
 
-def _moderation_message(exc: UpstreamError) -> str:
+def _moderation_message(exc: UpstreamError) -> UserMessage:
     provider = (exc.message or "").strip()
-    return f"{MODERATION_MESSAGE} (Provider: {provider})" if provider else MODERATION_MESSAGE
+    if provider:
+        return failures.failure("blocked_saying", message=provider)
+    return failures.failure("blocked")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET
 
@@ -75,7 +76,9 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
         snapshot["permissions"] = conversation_permissions(request.user, conversation)
         return JsonResponse(snapshot)
     if conversation.owner_id != request.user.pk:
-        raise InvalidInput("Only the owner can change or delete this conversation.", status=403)
+        raise InvalidInput(
+            gettext("Only the owner can change or delete this conversation."), status=403
+        )
     if request.method == "DELETE":
         services.delete_conversation(conversation=conversation)
         return HttpResponse(status=204)
@@ -96,7 +99,9 @@ def turns_collection(request: HttpRequest, conversation_id: int) -> JsonResponse
     if fields["parent_id"] is not None:
         parent = get_turn_for_user(request.user, fields["parent_id"])
         if parent is None:
-            raise InvalidInput("That earlier turn does not exist.", field="parent_id", status=404)
+            raise InvalidInput(
+                gettext("That earlier turn does not exist."), field="parent_id", status=404
+            )
     turn = services.start_turn(
         TurnRequest(
             conversation=conversation,
@@ -175,8 +180,10 @@ def staff_image_file(request: HttpRequest, image_id: int) -> FileResponse:
 def _check_can_add_turns(request: HttpRequest, conversation) -> None:
     if not can_add_turns(request.user, conversation):
         raise InvalidInput(
-            "You can watch this conversation but not add to it; ask a team owner to make "
-            "you an editor.",
+            gettext(
+                "You can watch this conversation but not add to it; ask a team owner to make "
+                "you an editor."
+            ),
             status=403,
         )
 
@@ -191,12 +198,14 @@ def _turn_fields(request: HttpRequest) -> dict:
             try:
                 body["options"] = json.loads(body["options"])
             except (ValueError, RecursionError):
-                raise InvalidInput("The options are not valid JSON.", field="options") from None
+                raise InvalidInput(
+                    gettext("The options are not valid JSON."), field="options"
+                ) from None
     parent_id = body.get("parent_id")
     if parent_id in ("", None):
         parent_id = None
     elif isinstance(parent_id, bool) or not str(parent_id).isdigit():
-        raise InvalidInput("parent_id must be a turn id.", field="parent_id")
+        raise InvalidInput(gettext("parent_id must be a turn id."), field="parent_id")
     return {
         "prompt": body.get("prompt") or "",
         "api_mode": body.get("api_mode") or Turn.ApiMode.RESPONSES,
@@ -208,13 +217,20 @@ def _turn_fields(request: HttpRequest) -> dict:
 def _uploads(request: HttpRequest, name: str) -> list[Upload]:
     files = request.FILES.getlist(name)
     if len(files) > MAX_REFERENCES:
-        raise InvalidInput(f"Send at most {MAX_REFERENCES} reference images.", field=name)
+        raise InvalidInput(
+            gettext("Send at most %(count)s reference images.") % {"count": MAX_REFERENCES},
+            field=name,
+        )
     uploads = []
     for upload in files:
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise InvalidInput(
-                f"{upload.name} is {upload.size / 1_048_576:.1f} MB; the limit is "
-                f"{settings.UPLOAD_MAX_BYTES / 1_048_576:.0f} MB.",
+                gettext("%(name)s is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "name": upload.name,
+                    "size": f"{upload.size / 1_048_576:.1f}",
+                    "limit": f"{settings.UPLOAD_MAX_BYTES / 1_048_576:.0f}",
+                },
                 field=name,
                 status=413,
             )
@@ -225,5 +241,5 @@ def _uploads(request: HttpRequest, name: str) -> list[Upload]:
 def _mask(request: HttpRequest) -> Upload | None:
     masks = _uploads(request, "mask")
     if len(masks) > 1:
-        raise InvalidInput("Send one mask.", field="mask")
+        raise InvalidInput(gettext("Send one mask."), field="mask")
     return masks[0] if masks else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 
 class RefuseNulCharacters:
@@ -12,7 +14,7 @@ class RefuseNulCharacters:
     store or compare one, so a search or token carrying it would otherwise fail deep in a
     query. Answer 400 up front, for every view."""
 
-    MESSAGE = "The address contains a NUL character; remove it and try again."
+    MESSAGE = gettext_lazy("The address contains a NUL character; remove it and try again.")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -22,5 +24,8 @@ class RefuseNulCharacters:
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in query
         ):
-            return JsonResponse({"error": {"message": self.MESSAGE, "field": None}}, status=400)
+            # Before LocaleMiddleware, so the language is chosen here the same way.
+            with translation.override(translation.get_language_from_request(request)):
+                message = str(self.MESSAGE)
+            return JsonResponse({"error": {"message": message, "field": None}}, status=400)
         return self.get_response(request)

@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -65,5 +66,5 @@ def _conversation_from_query(request: HttpRequest):
     if not raw:
         return None
     if not is_id(raw):
-        raise InvalidInput("conversation must be a conversation id.", field="conversation")
+        raise InvalidInput(gettext("conversation must be a conversation id."), field="conversation")
     return found_or_404(get_conversation_for_user(request.user, raw))

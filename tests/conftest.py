@@ -17,6 +17,16 @@ def pytest_sessionstart(session) -> None:
 
 
 @pytest.fixture(autouse=True)
+def default_language_after() -> Iterator[None]:
+    """A request in another language leaves it active on the thread (LocaleMiddleware never
+    switches it off): the next test starts in the default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache() -> Iterator[None]:
     """Creation limits count on the cache, which outlives a test's database rollback."""
     from django.core.cache import cache

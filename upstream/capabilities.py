@@ -13,12 +13,12 @@ from dataclasses import asdict
 from typing import Any, Final
 
 from upstream.errors import InvalidRequest
+from upstream.messages import Listing, mode_label
 from upstream.model_specs import (
     ACTIONS,
     BACKGROUNDS,
     GPT_IMAGE_2_SIZE_RULES,
     MAX_PARTIAL_IMAGES,
-    MODE_LABELS,
     MODELS,
     MODERATIONS,
     MODES,
@@ -80,16 +80,19 @@ def validate_options(
 
 def _check_mode(spec: ImageModelSpec, mode: str) -> None:
     if mode not in MODES:
-        raise InvalidRequest(
-            f"Unknown mode {mode!r}; expected one of: {', '.join(MODES)}.", param="mode"
-        )
+        raise InvalidRequest.refused("mode_unknown", param="mode", mode=mode, modes=Listing(MODES))
     if mode not in spec.modes:
         if mode == "variation":
-            message = f"Only dall-e-2 can make variations; {spec.name} cannot."
-        else:
-            can = ", ".join(MODE_LABELS[m] for m in spec.modes)
-            message = f"{spec.name} cannot {MODE_LABELS[mode]}; it can {can}."
-        raise InvalidRequest(message, param="model")
+            raise InvalidRequest.refused(
+                "mode_variation_dalle2_only", param="model", model=spec.name
+            )
+        raise InvalidRequest.refused(
+            "mode_unsupported",
+            param="model",
+            model=spec.name,
+            action=mode_label(mode),
+            can=Listing(tuple(mode_label(m) for m in spec.modes)),
+        )
 
 
 def _normalize(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -99,15 +102,10 @@ def _normalize(options: Mapping[str, Any]) -> dict[str, Any]:
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if name == "response_format":
-            raise InvalidRequest(
-                "response_format is chosen by Studio (images are always fetched as "
-                "base64); leave it out.",
-                param=name,
-            )
+            raise InvalidRequest.refused("response_format_chosen", param=name)
         if name not in OPTION_NAMES:
-            raise InvalidRequest(
-                f"Unknown option {name!r}; known options: {', '.join(OPTION_NAMES)}.",
-                param=name,
+            raise InvalidRequest.refused(
+                "option_unknown", param=name, name=name, names=Listing(OPTION_NAMES)
             )
         normalized[name] = value.strip().lower() if isinstance(value, str) else value
     return normalized
@@ -116,27 +114,37 @@ def _normalize(options: Mapping[str, Any]) -> dict[str, Any]:
 def _as_int(name: str, value: Any, low: int, high: int) -> int:
     # bool is an int subclass, but True as a count is a bug upstream of us.
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidRequest(f"{name} must be a whole number.", param=name)
+        raise InvalidRequest.refused("option_not_whole", param=name, name=name)
     try:
         number = int(value)
     except ValueError:
-        raise InvalidRequest(f"{name} must be a whole number, not {value!r}.", param=name) from None
+        raise InvalidRequest.refused(
+            "option_not_whole_value", param=name, name=name, value=value
+        ) from None
     if not low <= number <= high:
-        raise InvalidRequest(f"{name} must be between {low} and {high}; got {number}.", param=name)
+        raise InvalidRequest.refused(
+            "option_out_of_range", param=name, name=name, low=low, high=high, number=number
+        )
     return number
 
 
 def _enum(name: str, value: Any, allowed: tuple[str, ...], model: str) -> str:
     if value not in allowed:
-        raise InvalidRequest(
-            f"{value!r} is not a valid {name} for {model}; choose one of: {', '.join(allowed)}.",
+        raise InvalidRequest.refused(
+            "option_invalid_choice",
             param=name,
+            value=value,
+            name=name,
+            model=model,
+            choices=Listing(allowed),
         )
     return value
 
 
-def _not_supported(name: str, spec: ImageModelSpec, why: str = "") -> InvalidRequest:
-    return InvalidRequest(f"{spec.name} does not support {name}{why}.", param=name)
+def _not_supported(
+    name: str, spec: ImageModelSpec, code: str = "option_not_supported"
+) -> InvalidRequest:
+    return InvalidRequest.refused(code, param=name, model=spec.name, name=name)
 
 
 def _check_size(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
@@ -149,14 +157,16 @@ def _check_size(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value
         broken = spec.size_rules.broken_rules(int(match[1]), int(match[2]))
         if not broken:
             return f"{int(match[1])}x{int(match[2])}"
-        raise InvalidRequest(
-            f"{size} does not fit {spec.name}'s size rules: {'; '.join(broken)}.",
+        raise InvalidRequest.refused(
+            "size_breaks_rules",
             param="size",
+            size=size,
+            model=spec.name,
+            rules=Listing(tuple(broken), "; "),
         )
-    hint = " or any WxH within its size rules" if spec.size_rules else ""
-    raise InvalidRequest(
-        f"{spec.name} cannot make {size} images; its sizes are {', '.join(spec.sizes)}{hint}.",
-        param="size",
+    code = "size_unavailable_or_rules" if spec.size_rules else "size_unavailable"
+    raise InvalidRequest.refused(
+        code, param="size", model=spec.name, size=size, sizes=Listing(spec.sizes)
     )
 
 
@@ -175,7 +185,7 @@ def _check_compression(
     spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any
 ) -> int:
     if not spec.supports_compression:
-        raise _not_supported("output_compression", spec, " (it only makes PNG)")
+        raise _not_supported("output_compression", spec, "compression_png_only_model")
     return _as_int("output_compression", value, 0, 100)
 
 
@@ -184,10 +194,15 @@ def _check_background(spec: ImageModelSpec, mode: str, profile: ProviderProfile,
         raise _not_supported("background", spec)
     background = _enum("background", value, BACKGROUNDS, spec.name)
     if background == "transparent" and not _transparency(spec, profile):
-        raise InvalidRequest(
-            f"{spec.name} cannot make a transparent background"
-            f"{' with the ' + profile.name + ' provider' if spec.supports_transparency else ''}.",
-            param="background",
+        if spec.supports_transparency:
+            raise InvalidRequest.refused(
+                "transparency_unavailable_provider",
+                param="background",
+                model=spec.name,
+                provider=profile.name,
+            )
+        raise InvalidRequest.refused(
+            "transparency_unavailable", param="background", model=spec.name
         )
     return background
 
@@ -206,18 +221,16 @@ def _check_input_fidelity(
     spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any
 ) -> str:
     if spec.name in profile.rejects_input_fidelity_models:
-        raise InvalidRequest(
-            f"The {profile.name} provider rejects input_fidelity for {spec.name} (it always "
-            "reads input images at high fidelity); leave it out.",
+        raise InvalidRequest.refused(
+            "input_fidelity_rejected",
             param="input_fidelity",
+            provider=profile.name,
+            model=spec.name,
         )
     if not spec.input_fidelities:
         raise _not_supported("input_fidelity", spec)
     if mode == "generate":
-        raise InvalidRequest(
-            "input_fidelity only applies when there are input images (edit or the Responses tool).",
-            param="input_fidelity",
-        )
+        raise InvalidRequest.refused("input_fidelity_needs_images", param="input_fidelity")
     return _enum("input_fidelity", value, spec.input_fidelities, spec.name)
 
 
@@ -225,7 +238,7 @@ def _check_partial_images(
     spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any
 ) -> int:
     if not spec.supports_streaming:
-        raise _not_supported("partial_images", spec, " (only GPT image models stream)")
+        raise _not_supported("partial_images", spec, "partial_images_not_streamed")
     return _as_int("partial_images", value, 0, MAX_PARTIAL_IMAGES)
 
 
@@ -233,26 +246,20 @@ def _check_n(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: A
     if spec.max_n == 1:
         n = _as_int("n", value, 1, 10)
         if n != 1:
-            raise InvalidRequest(
-                f"{spec.name} makes one image per request; n must be 1.", param="n"
-            )
+            raise InvalidRequest.refused("one_image_per_request", param="n", model=spec.name)
         return n
     return _as_int("n", value, 1, spec.max_n)
 
 
 def _check_style(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
     if not spec.styles:
-        raise _not_supported("style", spec, " (style is a dall-e-3 option)")
+        raise _not_supported("style", spec, "style_dalle3_only")
     return _enum("style", value, spec.styles, spec.name)
 
 
 def _check_action(spec: ImageModelSpec, mode: str, profile: ProviderProfile, value: Any) -> str:
     if mode != "responses":
-        raise InvalidRequest(
-            "action only applies to the Responses image tool; the Images "
-            "API picks the endpoint instead.",
-            param="action",
-        )
+        raise InvalidRequest.refused("action_responses_only", param="action")
     return _enum("action", value, ACTIONS, spec.name)
 
 
@@ -274,59 +281,52 @@ _OPTION_CHECKS: Final = {
 def _check_format_combinations(options: Mapping[str, Any]) -> None:
     fmt = options.get("output_format", "png")
     if options.get("background") == "transparent" and fmt == "jpeg":
-        raise InvalidRequest(
-            "A transparent background needs PNG or WebP output; JPEG has no transparency.",
-            param="background",
-        )
+        raise InvalidRequest.refused("transparency_needs_png", param="background")
     if "output_compression" in options and fmt == "png":
-        raise InvalidRequest(
-            "output_compression only applies to JPEG or WebP output; PNG is lossless. "
-            "Choose jpeg or webp, or leave compression out.",
-            param="output_compression",
-        )
+        raise InvalidRequest.refused("compression_not_png", param="output_compression")
 
 
 def _check_prompt(spec: ImageModelSpec, mode: str, prompt: str) -> None:
     text = prompt.strip()
     if mode == "variation":
         if text:
-            raise InvalidRequest(
-                "Variations take no prompt: dall-e-2 varies the image alone.", param="prompt"
-            )
+            raise InvalidRequest.refused("variation_no_prompt", param="prompt")
         return
     if not text:
-        raise InvalidRequest("Please describe the image: a prompt is required.", param="prompt")
+        raise InvalidRequest.refused("prompt_required", param="prompt")
     # Checked in the Responses mode too: the text model hands the prompt on to the image
     # model, which has the same limit.
     if len(prompt) > spec.max_prompt_chars:
-        raise InvalidRequest(
-            f"The prompt is {len(prompt):,} characters long; {spec.name} accepts at most "
-            f"{spec.max_prompt_chars:,}.",
+        raise InvalidRequest.refused(
+            "prompt_too_long",
             param="prompt",
+            length=f"{len(prompt):,}",
+            model=spec.name,
+            limit=f"{spec.max_prompt_chars:,}",
         )
 
 
 def _check_inputs(spec: ImageModelSpec, mode: str, image_count: int, has_mask: bool) -> None:
     if mode == "generate" and image_count:
-        raise InvalidRequest("Generating takes no input images; edit them instead.", param="image")
+        raise InvalidRequest.refused("generate_no_images", param="image")
     if mode in ("edit", "variation") and image_count < 1:
-        raise InvalidRequest(f"To {MODE_LABELS[mode]}, add an image.", param="image")
+        raise InvalidRequest.refused("mode_needs_image", param="image", action=mode_label(mode))
     limit = 1 if mode == "variation" else spec.max_input_images
     if image_count > limit:
-        raise InvalidRequest(
-            f"{spec.name} takes at most {limit} input image{'s' if limit != 1 else ''} "
-            f"here; got {image_count}.",
+        raise InvalidRequest.refused(
+            "too_many_images_one" if limit == 1 else "too_many_images",
             param="image",
+            model=spec.name,
+            limit=limit,
+            count=image_count,
         )
     if has_mask:
         if not spec.supports_mask or mode == "variation":
-            raise InvalidRequest(
-                f"{spec.name} cannot use a mask to {MODE_LABELS[mode]}.", param="mask"
+            raise InvalidRequest.refused(
+                "mask_unsupported", param="mask", model=spec.name, action=mode_label(mode)
             )
         if mode == "generate":
-            raise InvalidRequest(
-                "A mask marks what to change in an image; edit an image to use one.", param="mask"
-            )
+            raise InvalidRequest.refused("mask_needs_edit", param="mask")
 
 
 # ---------------------------------------------------------------------------------------
@@ -365,7 +365,7 @@ def _parse_size(size: str | None) -> tuple[int, int]:
         return 1024, 1024
     match = SIZE_PATTERN.match(size.strip().lower())
     if not match or not int(match[1]) or not int(match[2]):
-        raise InvalidRequest(f"{size!r} is not a size like 1024x1024.", param="size")
+        raise InvalidRequest.refused("size_not_wxh", param="size", size=size)
     return int(match[1]), int(match[2])
 
 

@@ -138,7 +138,21 @@ class UpstreamError(Exception):
 
 
 class InvalidRequest(UpstreamError):
-    """Our own pre-flight refusal: no request was sent. `param` names the field."""
+    """Our own pre-flight refusal: no request was sent. `param` names the field.
+
+    `refusal`, when given, is the message's code and values (upstream.messages), which the
+    Django side shows in the reader's language; the message is then its English text.
+    """
+
+    def __init__(
+        self, message: str = "", *, refusal: messages.UserMessage | None = None, **details: Any
+    ) -> None:
+        super().__init__(refusal.english if refusal is not None else message, **details)
+        self.refusal = refusal
+
+    @classmethod
+    def refused(cls, code: str, *, param: str, **params: Any) -> InvalidRequest:
+        return cls(refusal=messages.UserMessage(code, params), param=param)
 
 
 class APIConnectionError(UpstreamError):

@@ -20,6 +20,104 @@ def gettext_noop(message: str) -> str:
     return message
 
 
+# Pre-flight refusals (upstream.capabilities): nothing was sent. Each names the option or
+# value a person can change.
+REFUSALS: dict[str, str] = {
+    "mode_unknown": gettext_noop("Unknown mode %(mode)r; expected one of: %(modes)s."),
+    "mode_variation_dalle2_only": gettext_noop(
+        "Only dall-e-2 can make variations; %(model)s cannot."
+    ),
+    "mode_unsupported": gettext_noop("%(model)s cannot %(action)s; it can %(can)s."),
+    "mode_responses": gettext_noop("use the Responses image tool"),
+    "mode_generate": gettext_noop("generate images"),
+    "mode_edit": gettext_noop("edit images"),
+    "mode_variation": gettext_noop("make variations"),
+    "response_format_chosen": gettext_noop(
+        "response_format is chosen by Studio (images are always fetched as base64); leave it out."
+    ),
+    "option_unknown": gettext_noop("Unknown option %(name)r; known options: %(names)s."),
+    "option_not_whole": gettext_noop("%(name)s must be a whole number."),
+    "option_not_whole_value": gettext_noop("%(name)s must be a whole number, not %(value)r."),
+    "option_out_of_range": gettext_noop(
+        "%(name)s must be between %(low)s and %(high)s; got %(number)s."
+    ),
+    "option_invalid_choice": gettext_noop(
+        "%(value)r is not a valid %(name)s for %(model)s; choose one of: %(choices)s."
+    ),
+    "option_not_supported": gettext_noop("%(model)s does not support %(name)s."),
+    "compression_png_only_model": gettext_noop(
+        "%(model)s does not support output_compression (it only makes PNG)."
+    ),
+    "partial_images_not_streamed": gettext_noop(
+        "%(model)s does not support partial_images (only GPT image models stream)."
+    ),
+    "style_dalle3_only": gettext_noop(
+        "%(model)s does not support style (style is a dall-e-3 option)."
+    ),
+    "size_breaks_rules": gettext_noop("%(size)s does not fit %(model)s's size rules: %(rules)s."),
+    "size_rule_multiple": gettext_noop(
+        "both edges must be multiples of %(multiple)s (%(edges)s is not)"
+    ),
+    "size_rule_max_edge": gettext_noop("the longest edge may be at most %(max_edge)s px"),
+    "size_rule_ratio": gettext_noop(
+        "the long edge may be at most %(max_ratio)s times the short one (this is %(ratio)s)"
+    ),
+    "size_ratio_unbounded": gettext_noop("unbounded"),
+    "size_rule_area": gettext_noop(
+        "the area must be between %(low)s and %(high)s pixels (this is %(pixels)s)"
+    ),
+    "size_unavailable": gettext_noop(
+        "%(model)s cannot make %(size)s images; its sizes are %(sizes)s."
+    ),
+    "size_unavailable_or_rules": gettext_noop(
+        "%(model)s cannot make %(size)s images; its sizes are %(sizes)s or any WxH within its "
+        "size rules."
+    ),
+    "size_not_wxh": gettext_noop("%(size)r is not a size like 1024x1024."),
+    "transparency_unavailable": gettext_noop("%(model)s cannot make a transparent background."),
+    "transparency_unavailable_provider": gettext_noop(
+        "%(model)s cannot make a transparent background with the %(provider)s provider."
+    ),
+    "input_fidelity_rejected": gettext_noop(
+        "The %(provider)s provider rejects input_fidelity for %(model)s (it always reads input "
+        "images at high fidelity); leave it out."
+    ),
+    "input_fidelity_needs_images": gettext_noop(
+        "input_fidelity only applies when there are input images (edit or the Responses tool)."
+    ),
+    "one_image_per_request": gettext_noop("%(model)s makes one image per request; n must be 1."),
+    "action_responses_only": gettext_noop(
+        "action only applies to the Responses image tool; the Images API picks the endpoint "
+        "instead."
+    ),
+    "transparency_needs_png": gettext_noop(
+        "A transparent background needs PNG or WebP output; JPEG has no transparency."
+    ),
+    "compression_not_png": gettext_noop(
+        "output_compression only applies to JPEG or WebP output; PNG is lossless. Choose jpeg "
+        "or webp, or leave compression out."
+    ),
+    "variation_no_prompt": gettext_noop(
+        "Variations take no prompt: dall-e-2 varies the image alone."
+    ),
+    "prompt_required": gettext_noop("Please describe the image: a prompt is required."),
+    "prompt_too_long": gettext_noop(
+        "The prompt is %(length)s characters long; %(model)s accepts at most %(limit)s."
+    ),
+    "generate_no_images": gettext_noop("Generating takes no input images; edit them instead."),
+    "mode_needs_image": gettext_noop("To %(action)s, add an image."),
+    "too_many_images_one": gettext_noop(
+        "%(model)s takes at most 1 input image here; got %(count)s."
+    ),
+    "too_many_images": gettext_noop(
+        "%(model)s takes at most %(limit)s input images here; got %(count)s."
+    ),
+    "mask_unsupported": gettext_noop("%(model)s cannot use a mask to %(action)s."),
+    "mask_needs_edit": gettext_noop(
+        "A mask marks what to change in an image; edit an image to use one."
+    ),
+}
+
 MESSAGES: dict[str, str] = {
     "provider_rejected": gettext_noop("The image provider rejected the request."),
     "provider_key_refused": gettext_noop("The image provider did not accept the API key."),
@@ -42,6 +140,7 @@ MESSAGES: dict[str, str] = {
     "model_not_found": gettext_noop(
         "The image provider does not offer this model to this API key: %(message)s"
     ),
+    **REFUSALS,
 }
 # The provider's own message, shown as it came.
 PROVIDER_MESSAGE = "provider_message"
@@ -60,6 +159,8 @@ _STATUS_CODES = {
 
 @dataclass(frozen=True)
 class UserMessage:
+    """A code and its values; a value may itself be a UserMessage or a Listing of them."""
+
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
@@ -69,7 +170,28 @@ class UserMessage:
 
     @property
     def english(self) -> str:
-        return self.template % self.params
+        return self.template % {name: _english(value) for name, value in self.params.items()}
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Values joined into one: ", " between list items, "; " between clauses, " and "."""
+
+    items: tuple[Any, ...]
+    separator: str = ", "
+
+    @property
+    def english(self) -> str:
+        return self.separator.join(_english(item) for item in self.items)
+
+
+def _english(value: Any) -> Any:
+    return value.english if isinstance(value, UserMessage | Listing) else value
+
+
+def mode_label(mode: str) -> UserMessage:
+    """What a mode does, as a verb phrase: "edit images"."""
+    return UserMessage(f"mode_{mode}")
 
 
 class _Describable(Protocol):
@@ -92,6 +214,9 @@ def for_status(status: int) -> UserMessage:
 
 def describe(error: _Describable) -> UserMessage:
     """The message for a person about ``error`` (an UpstreamError), without ids or codes."""
+    refusal = getattr(error, "refusal", None)
+    if refusal is not None:
+        return refusal
     if error.is_moderation_block:
         return UserMessage("moderation_blocked")
     if error.status is not None and error.code == "insufficient_quota":

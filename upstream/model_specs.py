@@ -10,15 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal
 
+from upstream.messages import Listing, UserMessage
+
 Mode = Literal["responses", "generate", "edit", "variation"]
 MODES: Final = ("responses", "generate", "edit", "variation")
-MODE_LABELS: Final = {
-    "responses": "use the Responses image tool",
-    "generate": "generate images",
-    "edit": "edit images",
-    "variation": "make variations",
-}
-
 OPTION_NAMES: Final = (
     "size",
     "quality",
@@ -54,28 +49,35 @@ class SizeRules:
     # Beyond 2560x1440 the provider calls the output experimental.
     experimental_above_pixels: int = 3_686_400
 
-    def broken_rules(self, width: int, height: int) -> list[str]:
+    def broken_rules(self, width: int, height: int) -> list[UserMessage]:
         long, short = max(width, height), min(width, height)
         broken = []
-        bad_edges = [str(e) for e in (width, height) if e % self.multiple_of]
+        bad_edges = tuple(str(e) for e in dict.fromkeys((width, height)) if e % self.multiple_of)
         if bad_edges:
             broken.append(
-                f"both edges must be multiples of {self.multiple_of} "
-                f"({' and '.join(dict.fromkeys(bad_edges))} is not)"
+                UserMessage(
+                    "size_rule_multiple",
+                    {"multiple": self.multiple_of, "edges": Listing(bad_edges, " and ")},
+                )
             )
         if long > self.max_edge:
-            broken.append(f"the longest edge may be at most {self.max_edge} px")
+            broken.append(UserMessage("size_rule_max_edge", {"max_edge": self.max_edge}))
         if short == 0 or long > self.max_ratio * short:
-            ratio = f"{long / short:.3g}:1" if short else "unbounded"
+            ratio = f"{long / short:.3g}:1" if short else UserMessage("size_ratio_unbounded")
             broken.append(
-                f"the long edge may be at most {self.max_ratio} times the short one "
-                f"(this is {ratio})"
+                UserMessage("size_rule_ratio", {"max_ratio": self.max_ratio, "ratio": ratio})
             )
         pixels = width * height
         if not self.min_pixels <= pixels <= self.max_pixels:
             broken.append(
-                f"the area must be between {self.min_pixels:,} and {self.max_pixels:,} "
-                f"pixels (this is {pixels:,})"
+                UserMessage(
+                    "size_rule_area",
+                    {
+                        "low": f"{self.min_pixels:,}",
+                        "high": f"{self.max_pixels:,}",
+                        "pixels": f"{pixels:,}",
+                    },
+                )
             )
         return broken
 

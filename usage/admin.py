@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from usage.models import Budget
 
@@ -11,6 +12,6 @@ class BudgetAdmin(admin.ModelAdmin):
     raw_id_fields = ("user", "team")
     fields = ("user", "team", "metric", "period", "limit")
 
-    @admin.display(description="for", ordering="user__username")
+    @admin.display(description=_("for"), ordering="user__username")
     def holder(self, budget: Budget) -> str:
         return budget.holder_label

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from common import l10n
 from conversations.models import Turn
@@ -45,7 +47,10 @@ class BudgetStatus:
     @property
     def resets_label(self) -> str:
         local = timezone.localtime(self.resets_at)
-        return f"{local:%H:%M %Z} on {local.day} {local:%B %Y}"
+        return gettext("%(time)s on %(date)s") % {
+            "time": f"{local:%H:%M %Z}",
+            "date": date_format(local, "DATE_FORMAT"),
+        }
 
 
 def budget_statuses(
@@ -69,7 +74,9 @@ def budget_statuses(
 
 def format_amount(metric: str, value: Decimal | int | float) -> str:
     if metric == Budget.Metric.TOKENS:
-        return f"{int(value):,} tokens"
+        return ngettext("%(count)s token", "%(count)s tokens", int(value)) % {
+            "count": l10n.count(int(value))
+        }
     return format_dollars(Decimal(value))
 
 

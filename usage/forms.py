@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -30,14 +31,17 @@ class DateRangeForm(forms.Form):
         for day in (data.get("start"), data.get("end")):
             if day is not None and not EARLIEST <= day <= LATEST:
                 raise forms.ValidationError(
-                    f"Choose dates between {EARLIEST.isoformat()} and {LATEST.isoformat()}."
+                    gettext("Choose dates between %(earliest)s and %(latest)s.")
+                    % {"earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}
                 )
         end = data.get("end") or timezone.localdate()
         start = data.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
-            raise forms.ValidationError("The start date comes after the end date.")
+            raise forms.ValidationError(gettext("The start date comes after the end date."))
         if (end - start).days >= MAX_DAYS:
-            raise forms.ValidationError(f"Choose at most {MAX_DAYS} days.")
+            raise forms.ValidationError(
+                gettext("Choose at most %(count)s days.") % {"count": MAX_DAYS}
+            )
         data["start"], data["end"] = start, end
         return data
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from conversations.admission import TurnRefused
 from conversations.models import Conversation, Turn
@@ -48,14 +49,13 @@ def check_turn_allowed(
     _lock(author, team)
     now = timezone.now()
     mine = turns_of_user(author)
-    _check_running(mine, settings.STUDIO_MAX_RUNNING_TURNS_PER_USER, "You have")
-    _check_budgets(budget_statuses(Budget.objects.filter(user=author), mine, now), estimate, "Your")
+    _check_running(mine, settings.STUDIO_MAX_RUNNING_TURNS_PER_USER, None)
+    _check_budgets(budget_statuses(Budget.objects.filter(user=author), mine, now), estimate, None)
     if team is not None:
         theirs = turns_of_team(team.pk)
-        holder = f"The team {team.name}"
-        _check_running(theirs, settings.STUDIO_MAX_RUNNING_TURNS_PER_TEAM, f"{holder} has")
+        _check_running(theirs, settings.STUDIO_MAX_RUNNING_TURNS_PER_TEAM, team)
         statuses = budget_statuses(Budget.objects.filter(team=team), theirs, now)
-        _check_budgets(statuses, estimate, f"{holder}'s")
+        _check_budgets(statuses, estimate, team)
     return estimate
 
 
@@ -71,33 +71,67 @@ def _lock(author, team: Team | None) -> None:
         list(teams.values_list("pk", flat=True))
 
 
-def _check_running(turns: QuerySet[Turn], limit: int, holder: str) -> None:
+def _check_running(turns: QuerySet[Turn], limit: int, team: Team | None) -> None:
     if limit <= 0:
         return
     if running_turns(turns) >= limit:
-        raise TurnRefused(
-            f"{holder} {limit} turn{'s' if limit != 1 else ''} running already, the most "
-            "allowed at once. Wait for one to finish or cancel one, then send again.",
-            status=TOO_MANY_RUNNING_STATUS,
+        raise TurnRefused(_too_many_running(limit, team), status=TOO_MANY_RUNNING_STATUS)
+
+
+def _too_many_running(limit: int, team: Team | None) -> str:
+    if team is None:
+        message = ngettext(
+            "You have %(count)s turn running already, the most allowed at once. Wait for it "
+            "to finish or cancel it, then send again.",
+            "You have %(count)s turns running already, the most allowed at once. Wait for one "
+            "to finish or cancel one, then send again.",
+            limit,
         )
+    else:
+        message = ngettext(
+            "The team %(team)s has %(count)s turn running already, the most allowed at once. "
+            "Wait for it to finish or cancel it, then send again.",
+            "The team %(team)s has %(count)s turns running already, the most allowed at once. "
+            "Wait for one to finish or cancel one, then send again.",
+            limit,
+        )
+    return message % {"count": limit, "team": team.name if team else ""}
 
 
-def _check_budgets(statuses: list[BudgetStatus], estimate: Estimate, holder: str) -> None:
+def _check_budgets(statuses: list[BudgetStatus], estimate: Estimate, team: Team | None) -> None:
     for status in statuses:
         metric = status.budget.metric
         need = Decimal(estimate.tokens) if metric == Budget.Metric.TOKENS else estimate.cost
         if status.would_exceed(need):
-            raise TurnRefused(_over_budget_message(status, need, holder), status=OVER_BUDGET_STATUS)
+            raise TurnRefused(_over_budget_message(status, need, team), status=OVER_BUDGET_STATUS)
 
 
-def _over_budget_message(status: BudgetStatus, need: Decimal, holder: str) -> str:
-    budget = status.budget
-    name = f"{holder} {budget.kind} of {status.amount(budget.limit)}"
-    if status.left <= 0:
-        standing = f"{name} is used up"
-    else:
-        standing = (
-            f"{name} has {status.amount(status.left)} left, and this turn would use about "
-            f"{status.amount(need)}"
-        )
-    return f"{standing}. It resets at {status.resets_label}."
+# Whose budget, and whether anything is left of it: whole sentences, as word order differs.
+_USED_UP = {
+    False: gettext_lazy("Your %(budget)s of %(limit)s is used up. It resets at %(resets)s."),
+    True: gettext_lazy(
+        "The team %(team)s's %(budget)s of %(limit)s is used up. It resets at %(resets)s."
+    ),
+}
+_NOT_ENOUGH_LEFT = {
+    False: gettext_lazy(
+        "Your %(budget)s of %(limit)s has %(left)s left, and this turn would use about "
+        "%(need)s. It resets at %(resets)s."
+    ),
+    True: gettext_lazy(
+        "The team %(team)s's %(budget)s of %(limit)s has %(left)s left, and this turn would "
+        "use about %(need)s. It resets at %(resets)s."
+    ),
+}
+
+
+def _over_budget_message(status: BudgetStatus, need: Decimal, team: Team | None) -> str:
+    template = (_USED_UP if status.left <= 0 else _NOT_ENOUGH_LEFT)[team is not None]
+    return template % {
+        "team": team.name if team else "",
+        "budget": status.budget.kind,
+        "limit": status.amount(status.budget.limit),
+        "left": status.amount(status.left),
+        "need": status.amount(need),
+        "resets": status.resets_label,
+    }

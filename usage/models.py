@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from usage.periods import day_bounds, month_bounds
 
@@ -18,12 +20,12 @@ ONE_HOLDER = Q(user__isnull=False, team__isnull=True) | Q(user__isnull=True, tea
 
 class Budget(models.Model):
     class Metric(models.TextChoices):
-        TOKENS = "tokens"
-        COST = "cost", "cost (USD)"
+        TOKENS = "tokens", _("tokens")
+        COST = "cost", _("cost (USD)")
 
     class Period(models.TextChoices):
-        DAY = "day"
-        MONTH = "month"
+        DAY = "day", _("day")
+        MONTH = "month", _("month")
 
     # A user's budget counts the turns the user wrote; a team's, the turns in the
     # conversations shared with the team, whoever wrote them.
@@ -43,7 +45,7 @@ class Budget(models.Model):
         max_digits=16,
         decimal_places=4,
         validators=[MinValueValidator(0)],
-        help_text="Tokens, or US dollars, per period.",
+        help_text=_("Tokens, or US dollars, per period."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -65,24 +67,38 @@ class Budget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.holder_label}: {self.kind} of {self.limit}"
+        return gettext("%(holder)s: %(kind)s of %(limit)s") % {
+            "holder": self.holder_label,
+            "kind": self.kind,
+            "limit": self.limit,
+        }
 
     def clean(self) -> None:
         if (self.user_id is None) == (self.team_id is None):
-            raise ValidationError("A budget belongs to a user or to a team: choose exactly one.")
+            raise ValidationError(
+                gettext("A budget belongs to a user or to a team: choose exactly one.")
+            )
 
     @property
     def kind(self) -> str:
         """As a person says it: "daily token budget", "monthly cost budget"."""
-        adjective = "daily" if self.period == self.Period.DAY else "monthly"
-        noun = "token" if self.metric == self.Metric.TOKENS else "cost"
-        return f"{adjective} {noun} budget"
+        return str(KINDS[(self.period, self.metric)])
 
     @property
     def holder_label(self) -> str:
-        return f"user {self.user}" if self.user_id else f"team {self.team}"
+        if self.user_id:
+            return gettext("user %(name)s") % {"name": self.user}
+        return gettext("team %(name)s") % {"name": self.team}
 
     def current_period(self, now: datetime | None = None) -> tuple[datetime, datetime]:
         """When the period containing ``now`` began and when the next one begins."""
         bounds = day_bounds if self.period == self.Period.DAY else month_bounds
         return bounds(now or timezone.now())
+
+
+KINDS = {
+    (Budget.Period.DAY, Budget.Metric.TOKENS): _("daily token budget"),
+    (Budget.Period.DAY, Budget.Metric.COST): _("daily cost budget"),
+    (Budget.Period.MONTH, Budget.Metric.TOKENS): _("monthly token budget"),
+    (Budget.Period.MONTH, Budget.Metric.COST): _("monthly cost budget"),
+}

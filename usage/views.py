@@ -14,11 +14,13 @@ from django.http import (
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from common.api import api_view
 from common.errors import InvalidInput
 from common.shortcuts import found_or_404
+from common.translate import user_message
 from conversations.models import Turn
 from providers.models import Provider
 from teams.access import teams_of
@@ -39,7 +41,7 @@ def my_usage(request: HttpRequest) -> HttpResponse:
         request,
         turns=turns_of_user(request.user),
         budgets=Budget.objects.filter(user=request.user),
-        heading="Your usage",
+        heading=gettext("Your usage"),
         export_url=reverse("usage:export"),
         teams=teams_of(request.user),
     )
@@ -53,7 +55,7 @@ def team_usage(request: HttpRequest, team_id: int) -> HttpResponse:
         request,
         turns=turns_of_team(team.pk),
         budgets=Budget.objects.filter(team=team),
-        heading=f"Usage of {team.name}",
+        heading=gettext("Usage of %(team)s") % {"team": team.name},
         export_url=reverse("usage:team-export", args=[team.pk]),
         team=team,
     )
@@ -78,7 +80,9 @@ def estimate(request: HttpRequest) -> JsonResponse:
     model = params.get("model") or settings.STUDIO_IMAGE_MODEL
     api_mode = params.get("api_mode") or Turn.ApiMode.RESPONSES
     if api_mode not in Turn.ApiMode.values:
-        raise InvalidInput(f"Unknown API mode {api_mode!r}.", field="api_mode")
+        raise InvalidInput(
+            gettext("Unknown API mode %(mode)r.") % {"mode": api_mode}, field="api_mode"
+        )
     options = {
         "size": params.get("size") or None,
         "quality": params.get("quality") or None,
@@ -98,7 +102,7 @@ def estimate(request: HttpRequest) -> JsonResponse:
             prices=provider.prices if provider else None,
         )
     except InvalidRequest as exc:
-        raise InvalidInput(exc.message, field=exc.param) from None
+        raise InvalidInput(user_message(exc), field=exc.param) from None
     return JsonResponse(
         {
             "model": model,
@@ -145,5 +149,5 @@ def _count(params, name: str, low: int, high: int) -> int:
     raw = params.get(name) or str(low)
     # isdecimal() alone would let "²" or "٣" through to int().
     if not (raw.isascii() and raw.isdigit()):
-        raise InvalidInput(f"{name} must be a whole number.", field=name)
+        raise InvalidInput(gettext("%(name)s must be a whole number.") % {"name": name}, field=name)
     return min(max(int(raw), low), high)

@@ -240,7 +240,7 @@ export class Thread {
     }
     if (!failed) return;
     box.append(h("strong", { text: ERROR_TITLES[turn.status] }));
-    if (turn.status === "blocked") box.append(...blockedDetails(turn.error?.message));
+    if (turn.status === "blocked") box.append(...blockedDetails(turn.error));
     else {
       box.append(h("p", { text: turn.status === "cancelled" ? _("You stopped this image before it finished.")
         : turn.error?.message || _("Something went wrong.") }));
@@ -326,8 +326,8 @@ export class Thread {
 }
 
 /** The provider's refusal in plain words: what it said, what it flagged, what to do. */
-function blockedDetails(message) {
-  const { said, categories } = describeBlock(message);
+function blockedDetails(error) {
+  const { said, categories } = describeBlock(error);
   const nodes = [h("p", { text: _("The image provider’s safety system refused this request, so no image was made. Reword the prompt (or use other images) and send it again.") })];
   if (said) nodes.push(h("p.provider-said", {}, withQuote(_("The provider said: %(quote)s"), said)));
   if (categories.length) {

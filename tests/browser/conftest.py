@@ -83,6 +83,20 @@ class RunningStudio:
         )
         return done.stdout
 
+    def create_staff(self) -> str:
+        """A new staff member (a superuser) with the tests' password; their username."""
+        username = f"staff{uuid.uuid4().hex[:8]}"
+        self.manage(
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            username,
+            "--email",
+            f"{username}@example.com",
+            DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+        )
+        return username
+
     def simulator(self, method: str, path: str, **kwargs) -> httpx.Response:
         response = httpx.request(method, f"{self.simulator_url}{path}", timeout=10, **kwargs)
         response.raise_for_status()
@@ -233,6 +247,14 @@ class PageSession:
         path = ARTIFACTS / f"{self.name}-{self.shots:02d}-{label}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
+
+    def log_in(self, username: str) -> None:
+        page = self.page
+        page.goto(self.url("/accounts/login/"))
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#studio[data-ready='1']")
 
     def sign_up(self) -> str:
         username = f"user{uuid.uuid4().hex[:10]}"

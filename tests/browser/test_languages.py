@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PASSWORD, PageSession
+from tests.browser.conftest import DESKTOP, PageSession
 from tests.browser.english_text import english_text_on
 from tests.browser.test_studio_page import last_turn, send, wait_final
 
@@ -105,22 +104,8 @@ def no_english(session, label: str) -> None:
 
 
 def log_in_as_staff(session) -> str:
-    username = f"staff{uuid.uuid4().hex[:8]}"
-    session.studio.manage(
-        "createsuperuser",
-        "--noinput",
-        "--username",
-        username,
-        "--email",
-        f"{username}@example.com",
-        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
-    )
-    page = session.page
-    page.goto(session.url("/accounts/login/"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#studio[data-ready='1']")
+    username = session.studio.create_staff()
+    session.log_in(username)
     return username
 
 

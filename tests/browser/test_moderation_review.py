@@ -5,13 +5,12 @@ and suspends the author; the author's open page and later visits follow each dec
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PASSWORD, PageSession
+from tests.browser.conftest import PageSession, page_session
 from tests.browser.test_studio_page import last_turn, new_conversation, send, turn_id, wait_final
 
 pytestmark = pytest.mark.browser
@@ -22,30 +21,10 @@ CASE = "article.case"
 @pytest.fixture
 def reviewer(browser, studio, request) -> Iterator[PageSession]:
     """A second person in a browser of their own: a staff member, logged in."""
-    username = f"staff{uuid.uuid4().hex[:8]}"
-    studio.manage(
-        "createsuperuser",
-        "--noinput",
-        "--username",
-        username,
-        "--email",
-        f"{username}@example.com",
-        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
-    )
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    current = PageSession(context.new_page(), studio, f"{request.node.name}-reviewer")
-    page = current.page
-    page.goto(current.url("/accounts/login/"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#studio[data-ready='1']")
-    try:
+    name = request.node.name.replace("[", "-").replace("]", "")
+    with page_session(browser, studio, f"{name}-reviewer") as current:
+        current.log_in(studio.create_staff())
         yield current
-    finally:
-        context.close()
-    assert not current.errors, "the reviewer's console showed errors:\n" + "\n".join(current.errors)
 
 
 def decide(card, action: str, *, note: str = "", author: str = "") -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PASSWORD, PageSession
+from tests.browser.conftest import PageSession, page_session
 from tests.browser.test_studio_page import last_turn, new_conversation, pick_model, send, wait_final
 from upstream.simulator.server import RunningSimulator, start_in_thread
 
@@ -28,30 +27,10 @@ def relay() -> Iterator[RunningSimulator]:
 
 @pytest.fixture
 def staff(browser, studio, request) -> Iterator[PageSession]:
-    username = f"staff{uuid.uuid4().hex[:8]}"
-    studio.manage(
-        "createsuperuser",
-        "--noinput",
-        "--username",
-        username,
-        "--email",
-        f"{username}@example.com",
-        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
-    )
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(15_000)
-    current = PageSession(context.new_page(), studio, f"{request.node.name}-staff")
-    page = current.page
-    page.goto(current.url("/accounts/login/"))
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("#studio[data-ready='1']")
-    try:
+    name = request.node.name.replace("[", "-").replace("]", "")
+    with page_session(browser, studio, f"{name}-staff") as current:
+        current.log_in(studio.create_staff())
         yield current
-    finally:
-        context.close()
-    assert not current.errors, "the staff console showed errors:\n" + "\n".join(current.errors)
 
 
 def test_staff_add_a_provider_and_a_member_makes_a_turn_on_its_model(staff, session, relay):

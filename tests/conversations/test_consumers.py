@@ -27,8 +27,11 @@ async def connect(
     origin=b"http://localhost",
     host=b"localhost",
     tls=False,
+    language=None,
 ):
     headers = [(b"host", host), (b"origin", origin)]
+    if language is not None:
+        headers.append((b"accept-language", language))
     if user is not None:
         headers.append((b"cookie", await sync_to_async(session_cookie)(user)))
     path = f"/ws/conversations/{conversation_id}/" + (f"?{query}" if query else "")
@@ -290,3 +293,28 @@ def announce_a_change(turn):
         group_name(turn.conversation_id), {"type": EVENT_HANDLER_TYPE, "event": event}
     )
     return event
+
+
+async def test_a_failure_is_said_in_each_sockets_language(conversation, alice):
+    taiwan, connected = await connect(conversation.pk, alice, language=b"zh-TW")
+    assert connected
+    english, connected = await connect(conversation.pk, alice, language=b"en")
+    assert connected
+    for communicator in (taiwan, english):
+        await communicator.receive_json_from()
+
+    await sync_to_async(start_turn)(
+        TurnRequest(
+            conversation=conversation, author=alice, prompt="[fault:insufficient_quota] a fox"
+        )
+    )
+    failed = (await receive_until(taiwan, "turn.failed"))[-1]
+    assert failed["error"]["message"] == "影像供應商帳戶的餘額已用完。"
+    failed = (await receive_until(english, "turn.failed"))[-1]
+    assert failed["error"]["message"] == "The image provider account has run out of credit."
+    await english.disconnect()
+
+    await taiwan.send_json_to({"type": "resume", "after": 0})
+    snapshot = (await receive_until(taiwan, "snapshot"))[-1]
+    assert snapshot["turns"][0]["error"]["message"] == "影像供應商帳戶的餘額已用完。"
+    await taiwan.disconnect()

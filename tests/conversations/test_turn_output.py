@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from conversations import events
+from conversations.failures import FAILURES
 from conversations.models import Image, Turn
-from conversations.turn_output import MODERATION_MESSAGE, TurnOutput
+from conversations.turn_output import TurnOutput
 from tests.factories import png_bytes
 from upstream.errors import APIStatusError, StreamClosed, UpstreamError
 from upstream.stream import FinalImage, PartialImage
@@ -129,7 +130,7 @@ def test_a_safety_refusal_blocks_the_turn_and_keeps_the_providers_reason(output,
 
     output.turn.refresh_from_db()
     assert output.turn.status == Turn.Status.BLOCKED
-    assert output.turn.error_message.startswith(MODERATION_MESSAGE)
+    assert output.turn.error_message.startswith(FAILURES["blocked"])
     assert "rejected by the safety system" in output.turn.error_message
     assert kinds(sent) == ["turn.blocked"]
 
