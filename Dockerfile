@@ -16,5 +16,7 @@ COPY locale locale
 COPY scripts scripts
 RUN make install
 ENV HOST=0.0.0.0
+# The worker's allocator settings (Makefile, `worker`): images freed go back to the system.
+ENV MALLOC_MMAP_THRESHOLD_=1048576 MALLOC_ARENA_MAX=2
 EXPOSE 8000
 CMD ["make", "web"]

@@ -45,6 +45,12 @@ web: migrate
 		--websocket-max-frame-size $(WEBSOCKET_MAX_BYTES) studio.asgi:application
 
 # Streams are long I/O waits: one worker process holds many of them on threads.
+# glibc's allocator, for a process of 100+ threads passing multi-megabyte images around:
+# blocks from 1 MB up come from mmap and go back to the system when freed (by default the
+# threshold climbs with each big block freed, up to 32 MB, and freed images stay in the
+# heap), and two arenas instead of eight per core (docs/operations.md, "Memory per stream"). The environment may override.
+worker: export MALLOC_MMAP_THRESHOLD_ ?= 1048576
+worker: export MALLOC_ARENA_MAX ?= 2
 worker: install
 	$(BIN)/celery -A studio worker -Q streams,default --pool threads \
 		--concurrency $(STREAMS_PER_WORKER) --prefetch-multiplier 1 --loglevel INFO

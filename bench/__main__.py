@@ -4,15 +4,23 @@ table, write bench/results.json."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
 from pathlib import Path
 
-from bench import gallery, paint, pictures, relay, streams  # noqa: F401  (each registers its benchmarks)
-from bench.registry import BENCHMARKS, Bench
-from bench.report import Figure, table, write_results
-from tests.integration.stack import DB_NAME, Stack, require_services
+import django
+
+# The benchmarks name channel groups with the product's own functions, whose modules load
+# models: Django is set up as the integration tests set it up (pytest-django, pyproject).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+django.setup()
+
+from bench import gallery, paint, pictures, relay, streams  # noqa: E402, F401  (each registers)
+from bench.registry import BENCHMARKS, Bench  # noqa: E402
+from bench.report import Figure, table, write_results  # noqa: E402
+from tests.integration.stack import DB_NAME, Stack, require_services  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 # The heavy streams benchmark last: it restarts the worker.
@@ -46,7 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         # Pictures that weigh what real ones do: every byte-bound step is measured at size.
         realistic=True,
         # The production default, not the tests' short one: a resync reads the database.
-        env={"WEBSOCKET_RESYNC_SECONDS": "20"},
+        # The allocator settings `make worker` runs with (Makefile).
+        env={
+            "WEBSOCKET_RESYNC_SECONDS": "20",
+            "MALLOC_MMAP_THRESHOLD_": "1048576",
+            "MALLOC_ARENA_MAX": "2",
+        },
     )
     figures: list[Figure] = []
     try:

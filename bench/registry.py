@@ -15,6 +15,16 @@ class Bench:
     stack: Stack
     browser: Browser
 
+    def restart_worker(self, env: dict[str, str] | None = None) -> None:
+        """A fresh worker process; with ``env`` as its whole environment, for one baseline
+        round, else the stack's own."""
+        configured = self.stack.env
+        self.stack.env = env if env is not None else configured
+        try:
+            self.stack.restart_worker()
+        finally:
+            self.stack.env = configured
+
 
 Benchmark = Callable[[Bench], list[Figure]]
 BENCHMARKS: dict[str, Benchmark] = {}

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import httpx
 from channels_redis.core import RedisChannelLayer
-from httpx_sse import EventSource
 
 from bench.registry import Bench, benchmark
 from bench.report import Figure, at_most, mean, percentile
 from conversations.events import group_name
 from tests.integration.client import FINISHED, Socket, open_socket
+from upstream.sse import iter_events
 
 CONCURRENCY = (1, 50, 100, 200)
 TARGET_STREAMS = 100
@@ -210,7 +210,7 @@ def read_one_stream(simulator_url: str, index: int) -> list[tuple[str, int, floa
         httpx.Client(timeout=60) as http,
         http.stream("POST", f"{simulator_url}/v1/responses", json=body) as response,
     ):
-        for event in EventSource(response).iter_sse():
+        for event in iter_events(response.iter_bytes()):
             if event.event.endswith(".partial_image"):
                 at = time.time()
                 data = json.loads(event.data)

@@ -1,6 +1,8 @@
 """Concurrent streams one worker process holds, and the memory each costs: the worker's
 RSS (VmRSS) idle, then with N turns streaming at once (each past its first partial image,
-so its buffers exist), divided by N."""
+so its buffers exist), divided by N. Beside it, in the same run, the same at 100 streams
+with glibc's default allocator settings (no MALLOC_* from `make worker`): what the
+allocator settings save, measured under the same load."""
 
 from __future__ import annotations
 
@@ -68,10 +70,13 @@ async def wait_until_all_stream(socket: Socket, bench: Bench, count: int) -> tup
     return held, peak
 
 
-def fresh_warm_worker(bench: Bench) -> None:
+def fresh_warm_worker(bench: Bench, *, default_allocator: bool = False) -> None:
     """A new worker that ran one turn: its idle RSS then holds the code and the pools a
     first turn loads, and none of the heap that earlier benchmarks left behind."""
-    bench.stack.restart_worker()
+    env = bench.stack.env
+    if default_allocator:
+        env = {key: value for key, value in env.items() if not key.startswith("MALLOC_")}
+    bench.restart_worker(env)
     bench.stack.simulator_latency(0.5, 0.5)
     conversation_id = bench.browser.create_conversation("Warm-up")
     turn = bench.browser.start_turn(conversation_id, "a warm fox", partial_images=3)
@@ -79,15 +84,21 @@ def fresh_warm_worker(bench: Bench) -> None:
     bench.stack.simulator_latency(*LATENCY)
 
 
+def rss_per_stream(bench: Bench, count: int, *, default_allocator: bool = False):
+    """(streams held, MB per stream, a note saying the RSS idle and with them)."""
+    fresh_warm_worker(bench, default_allocator=default_allocator)
+    idle = steady_rss(bench)
+    held, peak = asyncio.run(hold_streams(bench, count))
+    per_stream_mb = (peak - idle) / max(held, 1) / 2**20
+    note = f"RSS {idle / 2**20:.0f} MB idle, {peak / 2**20:.0f} MB with {held} streams"
+    return held, per_stream_mb, note
+
+
 @benchmark("streams per worker")
 def streams_per_worker(bench: Bench) -> list[Figure]:
     figures = []
     for count in COUNTS:
-        fresh_warm_worker(bench)
-        idle = steady_rss(bench)
-        held, peak = asyncio.run(hold_streams(bench, count))
-        per_stream_mb = (peak - idle) / max(held, 1) / 2**20
-        note = f"RSS {idle / 2**20:.0f} MB idle, {peak / 2**20:.0f} MB with {held} streams"
+        held, per_stream_mb, note = rss_per_stream(bench, count)
         if count == TARGET_STREAMS:
             figures += [
                 at_least("concurrent streams in one worker", held, "", TARGET_STREAMS),
@@ -104,4 +115,13 @@ def streams_per_worker(bench: Bench) -> list[Figure]:
                 Figure(f"concurrent streams in one worker (of {count})", held),
                 Figure(f"worker RSS per stream @{count}", per_stream_mb, "MB", note=note),
             ]
+    held, per_stream_mb, note = rss_per_stream(bench, TARGET_STREAMS, default_allocator=True)
+    figures.append(
+        Figure(
+            f"  baseline: RSS per stream @{TARGET_STREAMS}, glibc defaults",
+            per_stream_mb,
+            "MB",
+            note=f"{note}; no MALLOC_MMAP_THRESHOLD_ / MALLOC_ARENA_MAX",
+        )
+    )
     return figures

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from httpx_sse import EventSource, SSEError
 
 from upstream import events as ev
 from upstream.errors import (
@@ -40,6 +39,7 @@ from upstream.errors import (
 )
 from upstream.gateway_errors import unwrap
 from upstream.messages import UserMessage
+from upstream.sse import ServerSentEvent, iter_events
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +256,9 @@ class ImageStream:
                 if self._closed.is_set():
                     raise StreamClosed("The stream was closed.")
                 event = _decode(sse.event, sse.data, self.request_id)
+                # The event's text is a second copy of a partial image's base64: let it go
+                # now, not when the next event arrives seconds later.
+                del sse
                 if event is _DONE:
                     return
                 if event is not None:
@@ -325,14 +328,11 @@ def _images_events(
     return events
 
 
-def _iter_sse(response: httpx.Response, secret: str | None) -> Iterator[Any]:
+def _iter_sse(response: httpx.Response, secret: str | None) -> Iterator[ServerSentEvent]:
     content_type = response.headers.get("content-type", "")
     if "text/event-stream" not in content_type:
         _raise_not_a_stream(response, content_type, secret)
-    try:
-        yield from EventSource(response).iter_sse()
-    except SSEError as exc:  # pragma: no cover - the content type was checked above
-        raise StreamInterrupted(str(exc)) from exc
+    yield from iter_events(response.iter_bytes())
 
 
 def _raise_not_a_stream(response: httpx.Response, content_type: str, secret: str | None) -> None:

@@ -102,6 +102,7 @@ def test_a_chat_image_model_on_tuzi_shows_progress_then_four_pictures(staff, ses
     member.click("#options-toggle")
     pick_model(member, "gpt-4o-image-vip", provider="Tuzi")
     member.click("#options-toggle")
+    member.evaluate(RECORD_STAGE_LABELS)
     send(session, "four kites over a beach")
     turn = last_turn(session)
     expect(turn.locator(".stage-label")).to_contain_text("%", timeout=20_000)
@@ -109,6 +110,11 @@ def test_a_chat_image_model_on_tuzi_shows_progress_then_four_pictures(staff, ses
     expect(turn.locator("img.layer[data-role=final]")).to_have_count(4, timeout=20_000)
     expect(turn).to_have_attribute("data-status", "completed")
     session.shot("tuzi-four-finals")
+    # Every label the running turn showed, in order: the gateway's queue, then its percents.
+    stages = member.evaluate("window.__stageLabels")
+    queued = stages.index("Queued at the provider")
+    percents = [float(s.split("·")[-1].strip(" %")) for s in stages[queued:] if s.endswith("%")]
+    assert percents == sorted(percents) and percents[-1] > percents[0], stages
     sent = [r for r in tuzi.requests() if r["path"] == "/v1/chat/completions"]
     assert len(sent) == 1 and sent[0]["json"]["model"] == "gpt-4o-image-vip"
 
@@ -130,6 +136,19 @@ def test_a_chat_image_model_on_tuzi_shows_progress_then_four_pictures(staff, ses
     assert picture["image"] is True  # sent as an image_url data URI
     assert picture["sha256"] == full_size_sha256(session, turn, 3)
     assert picture["sha256"] != full_size_sha256(session, turn, 1)
+
+
+# Records each stage label the page adds, however briefly it stays.
+RECORD_STAGE_LABELS = """() => {
+  window.__stageLabels = [];
+  new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) {
+      if (node.nodeType === 1 && node.matches("span.stage-label")) {
+        window.__stageLabels.push(node.textContent);
+      }
+    }
+  }).observe(document, {childList: true, subtree: true});
+}"""
 
 
 def full_size_sha256(session, turn, number: int) -> str:

@@ -253,6 +253,9 @@ class Stack:
             and key not in ("DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "SECRET_KEY")
         }
         env.update(
+            # The allocator settings `make worker` and the image run with (docs/operations.md).
+            MALLOC_MMAP_THRESHOLD_="1048576",
+            MALLOC_ARENA_MAX="2",
             DJANGO_SETTINGS_MODULE="studio.settings",
             DEBUG="1",
             SECURE_SSL_REDIRECT="0",

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import httpx
-from httpx_sse import EventSource
 
 from upstream import events as ev
 from upstream.chat.answers import ChatAnswer, ChatAnswerParser
@@ -26,6 +25,7 @@ from upstream.downloads import DownloadedImage, DownloadFailed, LinkDownloader
 from upstream.errors import StreamClosed, StreamInterrupted, UpstreamError, error_from_response
 from upstream.image_bytes import NotAnImage, sniff_image
 from upstream.messages import UserMessage
+from upstream.sse import iter_events
 from upstream.stream import (
     Completed,
     FinalImage,
@@ -70,7 +70,7 @@ class ChatImageStream(ImageStream):
     def _streamed(self, response: httpx.Response) -> Iterator[ev.Event]:
         received_any = False
         with self.reading("mid-answer"):
-            for sse in EventSource(response).iter_sse():
+            for sse in iter_events(response.iter_bytes()):
                 if self._closed.is_set():
                     raise StreamClosed("The stream was closed.")
                 data = sse.data.strip()

@@ -13,9 +13,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from upstream.gateway_models import GATEWAY_MODELS
 from upstream.simulator.api_errors import APIError
 from upstream.simulator.context import RequestContext
 from upstream.simulator.http import Incoming
+from upstream.simulator.personas import get_persona
+from upstream.simulator.personas.gateway import SCOPE_KEY as PERSONA_SCOPE_KEY
 
 # Everything the simulator draws or answers with, as a gateway keeps serving older models.
 DEFAULT_MODELS: tuple[str, ...] = (
@@ -68,7 +71,13 @@ def normalise_catalogue(models: Any) -> list[dict[str, Any]]:
 
 
 async def list_models(request: Request, ctx: RequestContext, incoming: Incoming) -> Response:
-    return JSONResponse({"object": "list", "data": ctx.state.catalogue()})
+    catalogue = ctx.state.catalogue()
+    persona = get_persona(request.scope.get(PERSONA_SCOPE_KEY))
+    if persona and persona.chat_models:
+        # A gateway lists the chat image models it serves beside the others (new-api does).
+        listed = {model["id"] for model in catalogue}
+        catalogue += [model_object(name) for name in GATEWAY_MODELS if name not in listed]
+    return JSONResponse({"object": "list", "data": catalogue})
 
 
 def check_model(ctx: RequestContext, model: str, *, today: date | None = None) -> None:

@@ -387,3 +387,12 @@ def test_the_persona_header_chooses_per_request(sim):
         tuzi = http.post("/chat/completions", json=body, headers={"X-Simulator-Persona": "tuzi"})
     assert plain.status_code == 404
     assert tuzi.status_code == 200 and json.dumps(tuzi.json()).count("![file_") == 1
+
+
+def test_a_chat_persona_lists_its_chat_image_models_and_the_others_do_not(persona):
+    def listed(name: str) -> set[str]:
+        with client_for(persona(name)) as client:
+            return {model["id"] for model in client.list_models()}
+
+    assert {"gpt-4o-image-vip", "sora_image", "gpt-image-2"} <= listed("tuzi")
+    assert "gpt-4o-image-vip" not in listed("litellm")
