@@ -97,6 +97,13 @@ class RunningStudio:
         )
         return username
 
+    def forget_review_cases(self, author: str = "") -> None:
+        """Delete review cases (``author``'s, or all): the queue is shared by every test."""
+        only = f".filter(turn__author__username={author!r})" if author else ".all()"
+        self.manage(
+            "shell", "-c", f"from moderation.models import Case; Case.objects{only}.delete()"
+        )
+
     def simulator(self, method: str, path: str, **kwargs) -> httpx.Response:
         response = httpx.request(method, f"{self.simulator_url}{path}", timeout=10, **kwargs)
         response.raise_for_status()

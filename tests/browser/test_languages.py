@@ -89,10 +89,6 @@ flag_image(reporter=user, image=image, reason="violence", note="海浪看起来�
 link = create_public_link(gallery=gallery, created_by=user)
 print("walk", team.pk, gallery.pk, link.token)
 """
-FORGET_THE_CASE = """
-from moderation.models import Case
-Case.objects.filter(turn__author__username={username!r}).delete()
-"""
 # A visitor with no cookie and no account: the browser's own language decides.
 ACCEPT_LANGUAGE = {"zh-hans": "zh-CN,zh;q=0.9", "zh-hant": "zh-TW,zh;q=0.9"}
 
@@ -158,7 +154,7 @@ def test_every_page_reads_in_chinese(session, browser, language):
     expect(cases).not_to_have_count(0)
     no_english(session, f"review-queue-{language}")
     # Other tests on this server expect an empty queue: the walk's case goes again.
-    session.studio.manage("shell", "-c", FORGET_THE_CASE.format(username=username))
+    session.studio.forget_review_cases(username)
 
     page.goto(session.url("/usage/"))
     no_english(session, f"usage-{language}")

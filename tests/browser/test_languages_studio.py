@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.english_text import english_sentences_on, english_text_on
-from tests.browser.test_languages import FORGET_THE_CASE
 from tests.browser.test_studio_page import TURN, last_turn, send, wait_final
 
 pytestmark = pytest.mark.browser
@@ -279,4 +278,4 @@ def test_a_blocked_turn_quotes_the_provider_in_a_chinese_page(session):
     session.shot("blocked-zh-hant")
     assert english_text_on(page) == []
     # Other tests on this server expect an empty review queue: the blocked turn's case goes.
-    session.studio.manage("shell", "-c", FORGET_THE_CASE.format(username=username))
+    session.studio.forget_review_cases(username)
