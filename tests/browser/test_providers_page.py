@@ -42,15 +42,21 @@ def staff(browser, studio, request) -> Iterator[PageSession]:
         yield current
 
 
-def test_staff_add_a_provider_and_a_member_makes_a_turn_on_its_model(staff, session, relay):
+def add_provider(staff, preset: str, name: str, base_url: str):
+    """Staff add a provider from ``preset`` on the providers page; its page is open after."""
     page = staff.page
     page.click("a[href='/providers/']")
-    page.select_option("#preset", "gateway")
-    page.fill("#name", "Relay")
-    page.fill("#base_url", relay.url)
+    page.select_option("#preset", preset)
+    page.fill("#name", name)
+    page.fill("#base_url", base_url)
     page.fill("#api_key", KEY)
     page.click("#add-provider button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Relay")
+    expect(page.locator("h1")).to_contain_text(name)
+    return page
+
+
+def test_staff_add_a_provider_and_a_member_makes_a_turn_on_its_model(staff, session, relay):
+    page = add_provider(staff, "gateway", "Relay", relay.url)
     expect(page.locator("#api_key")).to_have_attribute("placeholder", "…5678 (leave empty to keep)")
     page.click("#provider-actions >> text=Test connection")
     expect(page.locator(".flash")).to_contain_text("Works: the provider lists 2 models")
@@ -87,14 +93,7 @@ def tuzi() -> Iterator[RunningSimulator]:
 
 
 def test_a_chat_image_model_on_tuzi_shows_progress_then_four_pictures(staff, session, tuzi):
-    page = staff.page
-    page.click("a[href='/providers/']")
-    page.select_option("#preset", "tuzi")
-    page.fill("#name", "Tuzi")
-    page.fill("#base_url", tuzi.url)
-    page.fill("#api_key", KEY)
-    page.click("#add-provider button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Tuzi")
+    add_provider(staff, "tuzi", "Tuzi", tuzi.url)
 
     member = session.page
     session.sign_up()
@@ -168,14 +167,7 @@ def litellm() -> Iterator[RunningSimulator]:
 
 
 def test_the_options_panel_says_what_a_gateway_drops_and_never_sends_it(staff, session, litellm):
-    page = staff.page
-    page.click("a[href='/providers/']")
-    page.select_option("#preset", "litellm")
-    page.fill("#name", "Team LiteLLM")
-    page.fill("#base_url", litellm.url)
-    page.fill("#api_key", KEY)
-    page.click("#add-provider button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Team LiteLLM")
+    add_provider(staff, "litellm", "Team LiteLLM", litellm.url)
 
     member = session.page
     session.sign_up()
