@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from upstream.messages import UserMessage, gettext_noop
+from upstream.requests import GPT_IMAGE_ONLY
 
 Endpoint = Literal[
     "responses",
@@ -37,16 +38,7 @@ ALL_OPENAI_ENDPOINTS: Final[frozenset[Endpoint]] = frozenset(
     {"responses", "images.generations", "images.edits", "images.variations", "files"}
 )
 # What one-api and older new-api keep of an Images request; the GPT image options go.
-_OLD_GATEWAY_DROPS: Final = frozenset(
-    {
-        "background",
-        "moderation",
-        "output_format",
-        "output_compression",
-        "partial_images",
-        "input_fidelity",
-    }
-)
+_OLD_GATEWAY_DROPS: Final = frozenset(GPT_IMAGE_ONLY)
 
 
 @dataclass(frozen=True)

@@ -42,31 +42,9 @@ class RunningSimulator:
         """Forget recorded requests and queued faults."""
         self.state.reset()
 
-    def configure(
-        self,
-        *,
-        latency: tuple[float, float] | None = None,
-        gateway: bool | None = None,
-        persona: str | None = None,
-        link_ttl: float | None = None,
-        realistic: bool | None = None,
-        models: list | None = None,
-        id_length: int | None = None,
-        api_key: str | None = None,
-    ) -> None:
-        """`models`: names or {id, shutdown_date} objects for GET /v1/models; [] restores
-        the default catalogue. `id_length` pads response and image-call ids (0: off).
-        `api_key`: the one key accepted ("": any)."""
-        self.state.configure(
-            latency=latency,
-            gateway=gateway,
-            persona=persona,
-            link_ttl=link_ttl,
-            realistic=realistic,
-            models=models,
-            id_length=id_length,
-            api_key=api_key,
-        )
+    def configure(self, **settings: Any) -> None:
+        """Change settings while the server runs (SimulatorState.configure)."""
+        self.state.configure(**settings)
 
     def stop(self) -> None:
         self._server.should_exit = True

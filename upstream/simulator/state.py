@@ -64,7 +64,11 @@ class SimulatorState:
         id_length: int | None = None,
         api_key: str | None = None,
     ) -> None:
-        """Change settings; an unknown persona raises ValueError and changes nothing."""
+        """Change settings; an unknown persona raises ValueError and changes nothing.
+
+        `models`: names or {id, shutdown_date} objects for GET /v1/models; [] restores the
+        default catalogue. `id_length` pads response and image-call ids (0: off). `api_key`:
+        the one key accepted ("": any)."""
         if persona is not None:
             get_persona(persona)
         from upstream.simulator.models import default_catalogue, normalise_catalogue

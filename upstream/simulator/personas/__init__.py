@@ -10,20 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from upstream.requests import GPT_IMAGE_ONLY
+
 Envelope = Literal["openai", "litellm", "newapi", "oneapi"]
 
 PERSONA_HEADER: Final = "x-simulator-persona"
-_OLD_GATEWAY_DROPS: Final = frozenset(
-    {
-        "background",
-        "moderation",
-        "output_format",
-        "output_compression",
-        "partial_images",
-        "input_fidelity",
-        "stream",
-    }
-)
+# One-api and older new-api rebuild an Images request without the GPT image options.
+_OLD_GATEWAY_DROPS: Final = frozenset({*GPT_IMAGE_ONLY, "stream"})
 
 
 @dataclass(frozen=True)
